@@ -1,0 +1,119 @@
+/* Helpers every command shares: option parsing, argument counts, notes, files. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+int cmd_getopt(struct cmd_ctx *ctx, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts)
+{
+	int c;
+	char opts[64];
+
+	/* ':' first: report a missing argument as ':' instead of printing. */
+	snprintf(opts, sizeof opts, ":%s", shortopts);
+	opterr = 0;
+	c = getopt_long(argc, argv, opts, longopts, NULL);
+	if (c == '?') {
+		if (optopt)
+			return cmd_usage_error(ctx, "unknown option '-%c'", optopt), '?';
+		return cmd_usage_error(ctx, "unknown option '%s'", argv[optind - 1]), '?';
+	}
+	if (c == ':')
+		return cmd_usage_error(ctx, "option '%s' needs a value", argv[optind - 1]), '?';
+	return c;
+}
+
+int cmd_check_args(struct cmd_ctx *ctx, int nargs)
+{
+	const struct cmd_entry *e = ctx->entry;
+
+	if (nargs < e->min_args)
+		return cmd_usage_error(ctx, "'%s' needs %s argument%s", ctx->name,
+				       e->min_args == 1 ? "an" : "more",
+				       e->min_args == 1 ? "" : "s");
+	if (e->max_args >= 0 && nargs > e->max_args)
+		return cmd_usage_error(ctx, "too many arguments for '%s'", ctx->name);
+	return 0;
+}
+
+int cmd_parse_plain(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option none[] = { { 0 } };
+	int c;
+
+	while ((c = cmd_getopt(ctx, argc, argv, "", none)) != -1)
+		if (c == '?')
+			return PV_EUSAGE;
+	return cmd_check_args(ctx, argc - optind);
+}
+
+int cmd_usage_error(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return pv_error_set(&ctx->err, PV_EUSAGE, "%s (see 'patvers %s --help')", msg,
+			    ctx->name ? ctx->name : "help");
+}
+
+void cmd_note(const struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->quiet)
+		return;
+	fputs("patvers: note: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cmd_read_file(struct cmd_ctx *ctx, const char *path, char **data, size_t *len)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char *buf = NULL;
+	size_t size = 0, used = 0;
+	int status = PV_OK;
+
+	*data = NULL;
+	*len = 0;
+	if (!fp)
+		return pv_error_set(&ctx->err, errno == ENOENT ? PV_ENOINPUT : PV_EIO,
+				    "cannot open '%s': %s", path, strerror(errno));
+	for (;;) {
+		if (size - used < 4096) {
+			char *grown = realloc(buf, size ? size * 2 : 65536);
+			if (!grown) {
+				status = pv_error_set(&ctx->err, PV_ESOFTWARE, "out of memory");
+				break;
+			}
+			buf = grown;
+			size = size ? size * 2 : 65536;
+		}
+		size_t n = fread(buf + used, 1, size - used - 1, fp);
+		used += n;
+		if (n == 0)
+			break;
+	}
+	if (status == PV_OK && ferror(fp))
+		status = pv_error_set(&ctx->err, PV_EIO, "cannot read '%s': %s", path,
+				      strerror(errno));
+	if (fp != stdin)
+		fclose(fp);
+	if (status != PV_OK) {
+		free(buf);
+		return status;
+	}
+	buf[used] = '\0';
+	*data = buf;
+	*len = used;
+	return PV_OK;
+}

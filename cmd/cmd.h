@@ -1,0 +1,92 @@
+/* What the dispatcher hands each command, and how commands describe themselves. */
+#ifndef PATVERS_CMD_H
+#define PATVERS_CMD_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "patvers/db.h"
+#include "patvers/error.h"
+#include "patvers/output.h"
+
+/* What a command needs opened before it runs (notmuch-style). */
+enum cmd_needs {
+	CMD_NO_DB = 0,     /* runs without a database */
+	CMD_DB_READ,       /* an existing database, read only */
+	CMD_DB_WRITE,      /* an existing database, inside one BEGIN IMMEDIATE
+			    * transaction committed only when exec returns 0 */
+	CMD_DB_CREATE,     /* like CMD_DB_WRITE, creating the database if missing */
+	CMD_DB_OPTIONAL,   /* the database when it exists, else NULL (read only) */
+};
+
+struct cmd_entry;
+
+struct cmd_ctx {
+	struct pv_db *db;          /* NULL for CMD_NO_DB or a missing optional db */
+	struct pv_out *out;        /* every data output goes here */
+	struct pv_error err;       /* exec fills it when it returns non-zero */
+	const char *db_path;       /* resolved --db / $PATVERS_DB / XDG path */
+	const char *today;         /* YYYY-MM-DD: $PATVERS_TODAY or the local date */
+	bool quiet;                /* -q: no notes on stderr */
+	bool color;                /* stdout is a terminal and colour allowed */
+	const struct cmd_entry *entry; /* the command running */
+	const char *name;          /* its full name, e.g. "db check" */
+};
+
+/*
+ * One command or sub-verb, tmux-style. A command with `subs` has no exec:
+ * the dispatcher picks the sub-verb (`db check`). `exec` gets argv with
+ * argv[0] = the full command name ("db check") and the arguments after it.
+ * The dispatcher answers --help/-h itself. After its option loop a command
+ * calls cmd_check_args(), which checks the positional arguments against
+ * min_args/max_args (-1: no limit). exec returns an exit status (enum
+ * pv_status values) and fills ctx->err when it fails.
+ */
+struct cmd_entry {
+	const char *name;
+	const char *summary;           /* one line for `patvers help` */
+	const char *usage;             /* "[--since DATE]" after the name */
+	const char *help;              /* option lines for --help, may be NULL */
+	int min_args, max_args;
+	enum cmd_needs needs;
+	const struct cmd_entry *subs;  /* NULL-name-terminated sub-verb table */
+	int (*exec)(struct cmd_ctx *ctx, int argc, char **argv);
+};
+
+/* Command tables, one per cmd/<name>.c. */
+extern const struct cmd_entry cmd_init_entry;
+extern const struct cmd_entry cmd_db_entry;
+extern const struct cmd_entry cmd_rules_entry;
+extern const struct cmd_entry cmd_audit_entry;
+
+/*
+ * getopt_long for a command (the dispatcher resets optind before exec;
+ * getopt prints nothing). Returns the option character, -1 at the end, or '?' on a bad
+ * option or missing argument with ctx->err filled (PV_EUSAGE). Commands
+ * loop on it like on getopt_long and return PV_EUSAGE on '?'.
+ */
+int cmd_getopt(struct cmd_ctx *ctx, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts);
+
+/* Checks the number of positional arguments left (argc - optind) against
+ * the entry's min_args/max_args. Returns 0 or PV_EUSAGE with ctx->err set. */
+int cmd_check_args(struct cmd_ctx *ctx, int nargs);
+
+/* For commands without options of their own: rejects any option and
+ * checks the positional arguments. Returns 0 (arguments start at
+ * argv[optind]) or PV_EUSAGE with ctx->err set. */
+int cmd_parse_plain(struct cmd_ctx *ctx, int argc, char **argv);
+
+/* Fills ctx->err with a usage error and returns PV_EUSAGE. */
+int cmd_usage_error(struct cmd_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A note for people on stderr ("patvers: note: …"), unless -q. */
+void cmd_note(const struct cmd_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Reads a whole file ("-" = stdin) into a malloc'ed NUL-terminated buffer;
+ * caller frees. Missing file → PV_ENOINPUT, read error → PV_EIO. */
+int cmd_read_file(struct cmd_ctx *ctx, const char *path, char **data, size_t *len);
+
+#endif

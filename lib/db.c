@@ -1,0 +1,522 @@
+/* The SQLite store: private files, migrations, transactions, check, backup. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "patvers/audit.h"
+#include "patvers/db.h"
+
+struct pv_db {
+	sqlite3 *handle;
+	char *path;
+	char *actor_user;
+	char *actor_command;
+	long long clock;
+	bool in_transaction;
+};
+
+/*
+ * Forward migrations, in order: migrations[i] takes the schema from
+ * version i to i + 1. Never edit a released step; append a new one.
+ * Plain SQL that PostgreSQL also accepts.
+ */
+static const char *const migrations[] = {
+	/* 1: settings, the rules in force, the audit log */
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE rules (id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  document TEXT NOT NULL);"
+	"CREATE TABLE audit (id INTEGER PRIMARY KEY, time TEXT NOT NULL,"
+	"  os_user TEXT NOT NULL, command TEXT NOT NULL, entity TEXT NOT NULL,"
+	"  summary TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);",
+
+	/* 2: the team roster (lib/team.c). Units are schools, kindergartens,
+	 * kindergarten groups of three and services; people are staff. */
+	"CREATE TABLE unit (slug TEXT PRIMARY KEY, name TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN"
+	"    ('school', 'kindergarten', 'kindergarten-group', 'service')),"
+	"  grade_from INTEGER, grade_to INTEGER,"
+	"  group_slug TEXT REFERENCES unit (slug),"
+	"  service TEXT);"
+	"CREATE TABLE person (slug TEXT PRIMARY KEY, name TEXT NOT NULL,"
+	"  email TEXT NOT NULL, home_unit TEXT NOT NULL REFERENCES unit (slug),"
+	"  substitute TEXT REFERENCES person (slug));"
+	"CREATE TABLE assignment (person TEXT NOT NULL REFERENCES person (slug),"
+	"  unit TEXT NOT NULL REFERENCES unit (slug), role TEXT NOT NULL,"
+	"  PRIMARY KEY (person, unit, role));"
+	"CREATE INDEX assignment_unit ON assignment (unit);",
+
+	/* 3: school-year calendars (lib/calendar.c). A year's first and last
+	 * school day, and its closed spans: breaks and days off for every
+	 * school, planning days for every school (unit NULL) or one, closed
+	 * days for every kindergarten or one. `seq` keeps the file's order. */
+	"CREATE TABLE calendar_year (school_year INTEGER PRIMARY KEY,"
+	"  first_day TEXT NOT NULL, last_day TEXT NOT NULL,"
+	"  name TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE calendar_closed ("
+	"  school_year INTEGER NOT NULL"
+	"    REFERENCES calendar_year (school_year) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN"
+	"    ('break', 'day-off', 'planning-day', 'kindergarten-closed')),"
+	"  unit TEXT REFERENCES unit (slug) ON DELETE CASCADE,"
+	"  first_day TEXT NOT NULL, last_day TEXT NOT NULL,"
+	"  label TEXT NOT NULL,"
+	"  PRIMARY KEY (school_year, seq));"
+	"CREATE INDEX calendar_closed_unit ON calendar_closed (unit);",
+};
+
+#define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+
+int pv_db_schema_version(void)
+{
+	return MIGRATION_COUNT;
+}
+
+sqlite3 *pv_db_handle(struct pv_db *db)
+{
+	return db->handle;
+}
+
+const char *pv_db_path(const struct pv_db *db)
+{
+	return db->path;
+}
+
+enum pv_status pv_db_fail(struct pv_db *db, const char *what, struct pv_error *err)
+{
+	int code = sqlite3_extended_errcode(db->handle);
+	enum pv_status status;
+
+	switch (code & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return pv_error_set(err, PV_EBUSY,
+				    "database '%s' is busy (another patvers is writing); try again",
+				    db->path);
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+		status = PV_EIO;
+		break;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		status = PV_EDATA;
+		break;
+	case SQLITE_CONSTRAINT:
+		status = PV_EDATA;
+		break;
+	default:
+		status = PV_ESOFTWARE;
+	}
+	return pv_error_set(err, status, "%s: %s", what, sqlite3_errmsg(db->handle));
+}
+
+enum pv_status pv_db_prepare(struct pv_db *db, const char *sql,
+			     sqlite3_stmt **stmt, struct pv_error *err)
+{
+	if (sqlite3_prepare_v2(db->handle, sql, -1, stmt, NULL) != SQLITE_OK)
+		return pv_db_fail(db, "cannot prepare query", err);
+	return PV_OK;
+}
+
+enum pv_status pv_db_exec(struct pv_db *db, const char *sql, struct pv_error *err)
+{
+	if (sqlite3_exec(db->handle, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return pv_db_fail(db, "database error", err);
+	return PV_OK;
+}
+
+/* Makes one folder 0700 unless a folder is already there. */
+static enum pv_status make_private_dir(const char *dir, struct pv_error *err)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0700) == 0)
+		return PV_OK;
+	if (errno != EEXIST)
+		return pv_error_set(err, PV_ECANTCREAT, "cannot create folder '%s': %s",
+				    dir, strerror(errno));
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return pv_error_set(err, PV_ECANTCREAT,
+				    "cannot create folder '%s': a file is in the way", dir);
+	return PV_OK;
+}
+
+/* Creates every missing folder of `path`'s parent with mode 0700
+ * (existing folders are left as they are). */
+static enum pv_status make_private_parent(const char *path, struct pv_error *err)
+{
+	char *dir = strdup(path);
+	enum pv_status status = PV_OK;
+	char *slash;
+
+	if (!dir)
+		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		for (char *p = dir + 1; status == PV_OK && *p; p++) {
+			if (*p != '/')
+				continue;
+			*p = '\0';
+			status = make_private_dir(dir, err);
+			*p = '/';
+		}
+		if (status == PV_OK)
+			status = make_private_dir(dir, err);
+	}
+	free(dir);
+	return status;
+}
+
+/* Creates an empty file readable and writable by its owner only; the mode
+ * is set explicitly so a permissive umask cannot widen it. */
+static enum pv_status create_private_file(const char *path, struct pv_error *err)
+{
+	int fd;
+	enum pv_status status;
+
+	status = make_private_parent(path, err);
+	if (status != PV_OK)
+		return status;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return pv_error_set(err, PV_ECANTCREAT, "cannot create '%s': %s", path,
+				    strerror(errno));
+	if (fchmod(fd, 0600) != 0) {
+		int e = errno;
+		close(fd);
+		return pv_error_set(err, PV_ECANTCREAT, "cannot set mode of '%s': %s",
+				    path, strerror(e));
+	}
+	close(fd);
+	return PV_OK;
+}
+
+static enum pv_status check_file(const char *path, enum pv_db_mode mode,
+				 struct pv_error *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			return pv_error_set(err, PV_EIO, "cannot open database '%s': %s",
+					    path, strerror(errno));
+		if (mode != PV_DB_CREATE)
+			return pv_error_set(err, PV_ENOINPUT,
+					    "no database at '%s' (run 'patvers init' first)", path);
+		return create_private_file(path, err);
+	}
+	if (!S_ISREG(st.st_mode))
+		return pv_error_set(err, PV_EIO, "database '%s' is not a regular file", path);
+	if (st.st_mode & S_IWOTH)
+		return pv_error_set(err, PV_EIO,
+				    "refusing to open database '%s': it is world-writable "
+				    "(fix with 'chmod 600 %s')", path, path);
+	return PV_OK;
+}
+
+static enum pv_status read_version(struct pv_db *db, int *version, struct pv_error *err)
+{
+	sqlite3_stmt *stmt;
+	enum pv_status status = pv_db_prepare(db, "PRAGMA user_version", &stmt, err);
+
+	if (status != PV_OK)
+		return status;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*version = sqlite3_column_int(stmt, 0);
+	else
+		status = pv_db_fail(db, "cannot read the schema version", err);
+	sqlite3_finalize(stmt);
+	return status;
+}
+
+static enum pv_status apply_migrations(struct pv_db *db, struct pv_error *err)
+{
+	enum pv_status status;
+	int version = 0;
+	char sql[64];
+
+	status = read_version(db, &version, err);
+	if (status != PV_OK)
+		return status;
+	if (version > MIGRATION_COUNT)
+		return pv_error_set(err, PV_EDATA,
+				    "database '%s' has schema version %d, newer than this "
+				    "patvers knows (%d); upgrade patvers", db->path, version,
+				    MIGRATION_COUNT);
+	if (version == MIGRATION_COUNT)
+		return PV_OK;
+
+	status = pv_db_begin(db, err);
+	if (status != PV_OK)
+		return status;
+	/* Another process may have migrated while we waited for the lock. */
+	status = read_version(db, &version, err);
+	for (; status == PV_OK && version < MIGRATION_COUNT; version++)
+		status = pv_db_exec(db, migrations[version], err);
+	if (status == PV_OK) {
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", MIGRATION_COUNT);
+		status = pv_db_exec(db, sql, err);
+	}
+	if (status == PV_OK)
+		return pv_db_commit(db, err);
+	pv_db_rollback(db);
+	return status;
+}
+
+static enum pv_status configure(struct pv_db *db, int busy_ms, struct pv_error *err)
+{
+	enum pv_status status;
+
+	sqlite3_busy_timeout(db->handle, busy_ms);
+	sqlite3_extended_result_codes(db->handle, 1);
+	status = pv_db_exec(db, "PRAGMA foreign_keys = ON", err);
+	if (status == PV_OK)
+		status = pv_db_exec(db, "PRAGMA journal_mode = WAL", err);
+	if (status == PV_OK)
+		status = pv_db_exec(db, "PRAGMA synchronous = NORMAL", err);
+	return status;
+}
+
+enum pv_status pv_db_open(const char *path, enum pv_db_mode mode, int busy_ms,
+			  struct pv_db **out, struct pv_error *err)
+{
+	struct pv_db *db;
+	enum pv_status status;
+
+	*out = NULL;
+	status = check_file(path, mode, err);
+	if (status != PV_OK)
+		return status;
+	db = calloc(1, sizeof *db);
+	if (!db || !(db->path = strdup(path))) {
+		free(db);
+		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
+	}
+	if (sqlite3_open_v2(path, &db->handle, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		status = pv_error_set(err, PV_EIO, "cannot open database '%s': %s", path,
+				      db->handle ? sqlite3_errmsg(db->handle) : "out of memory");
+		pv_db_close(db);
+		return status;
+	}
+	status = configure(db, busy_ms, err);
+	if (status == PV_OK)
+		status = apply_migrations(db, err);
+	if (status != PV_OK) {
+		pv_db_close(db);
+		return status;
+	}
+	*out = db;
+	return PV_OK;
+}
+
+void pv_db_close(struct pv_db *db)
+{
+	if (!db)
+		return;
+	if (db->in_transaction)
+		pv_db_rollback(db);
+	sqlite3_close(db->handle);
+	free(db->path);
+	free(db->actor_user);
+	free(db->actor_command);
+	free(db);
+}
+
+enum pv_status pv_db_set_actor(struct pv_db *db, const char *os_user,
+			       const char *command, struct pv_error *err)
+{
+	char *user = strdup(os_user ? os_user : "");
+	char *cmd = strdup(command ? command : "");
+
+	if (!user || !cmd) {
+		free(user);
+		free(cmd);
+		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
+	}
+	free(db->actor_user);
+	free(db->actor_command);
+	db->actor_user = user;
+	db->actor_command = cmd;
+	return PV_OK;
+}
+
+const char *pv_db_actor_user(const struct pv_db *db)
+{
+	return db->actor_user ? db->actor_user : "";
+}
+
+const char *pv_db_actor_command(const struct pv_db *db)
+{
+	return db->actor_command ? db->actor_command : "";
+}
+
+void pv_db_set_clock(struct pv_db *db, long long unix_seconds)
+{
+	db->clock = unix_seconds;
+}
+
+long long pv_db_now(const struct pv_db *db)
+{
+	return db->clock ? db->clock : (long long)time(NULL);
+}
+
+enum pv_status pv_db_begin(struct pv_db *db, struct pv_error *err)
+{
+	enum pv_status status = pv_db_exec(db, "BEGIN IMMEDIATE", err);
+
+	if (status == PV_OK)
+		db->in_transaction = true;
+	return status;
+}
+
+enum pv_status pv_db_commit(struct pv_db *db, struct pv_error *err)
+{
+	enum pv_status status = pv_db_exec(db, "COMMIT", err);
+
+	if (status == PV_OK)
+		db->in_transaction = false;
+	else
+		pv_db_rollback(db);
+	return status;
+}
+
+void pv_db_rollback(struct pv_db *db)
+{
+	if (!sqlite3_get_autocommit(db->handle))
+		sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
+	db->in_transaction = false;
+}
+
+enum pv_status pv_db_meta_get(struct pv_db *db, const char *key, char **value,
+			      struct pv_error *err)
+{
+	sqlite3_stmt *stmt;
+	enum pv_status status;
+	int rc;
+
+	*value = NULL;
+	status = pv_db_prepare(db, "SELECT value FROM meta WHERE key = ?", &stmt, err);
+	if (status != PV_OK)
+		return status;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*value = strdup((const char *)sqlite3_column_text(stmt, 0));
+		if (!*value)
+			status = pv_error_set(err, PV_ESOFTWARE, "out of memory");
+	} else if (rc != SQLITE_DONE) {
+		status = pv_db_fail(db, "cannot read settings", err);
+	}
+	sqlite3_finalize(stmt);
+	return status;
+}
+
+enum pv_status pv_db_meta_set(struct pv_db *db, const char *key, const char *value,
+			      struct pv_error *err)
+{
+	sqlite3_stmt *stmt;
+	enum pv_status status;
+
+	status = pv_db_prepare(db,
+			       "INSERT INTO meta (key, value) VALUES (?, ?) "
+			       "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+			       &stmt, err);
+	if (status != PV_OK)
+		return status;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		status = pv_db_fail(db, "cannot write settings", err);
+	sqlite3_finalize(stmt);
+	return status;
+}
+
+/* Runs a PRAGMA check whose rows are problems unless the single row is "ok". */
+static enum pv_status run_pragma_check(struct pv_db *db, const char *sql,
+				       const char *check, pv_db_problem_fn fn,
+				       void *arg, int *problems, struct pv_error *err)
+{
+	sqlite3_stmt *stmt;
+	enum pv_status status = pv_db_prepare(db, sql, &stmt, err);
+	int rc;
+
+	if (status != PV_OK)
+		return status;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		char detail[512] = "";
+		int cols = sqlite3_column_count(stmt);
+		const unsigned char *first = sqlite3_column_text(stmt, 0);
+
+		if (cols == 1 && first && strcmp((const char *)first, "ok") == 0)
+			continue;
+		for (int i = 0; i < cols; i++) {
+			const unsigned char *v = sqlite3_column_text(stmt, i);
+			size_t used = strlen(detail);
+			snprintf(detail + used, sizeof detail - used, "%s%s",
+				 i ? " " : "", v ? (const char *)v : "NULL");
+		}
+		struct pv_db_problem p = { check, detail };
+		fn(&p, arg);
+		(*problems)++;
+	}
+	if (rc != SQLITE_DONE)
+		status = pv_db_fail(db, "database check failed", err);
+	sqlite3_finalize(stmt);
+	return status;
+}
+
+enum pv_status pv_db_check(struct pv_db *db, pv_db_problem_fn fn, void *arg,
+			   int *problems, struct pv_error *err)
+{
+	enum pv_status status;
+	long long bad_id = 0;
+	char why[512];
+
+	*problems = 0;
+	status = run_pragma_check(db, "PRAGMA integrity_check", "integrity", fn, arg,
+				  problems, err);
+	if (status == PV_OK)
+		status = run_pragma_check(db, "PRAGMA foreign_key_check", "foreign_key",
+					  fn, arg, problems, err);
+	if (status == PV_OK)
+		status = pv_audit_verify(db, &bad_id, why, sizeof why, err);
+	if (status == PV_OK && bad_id) {
+		struct pv_db_problem p = { "audit", why };
+		fn(&p, arg);
+		(*problems)++;
+	}
+	return status;
+}
+
+enum pv_status pv_db_backup(struct pv_db *db, const char *dest, struct pv_error *err)
+{
+	sqlite3_stmt *stmt;
+	enum pv_status status;
+	struct stat st;
+
+	if (stat(dest, &st) == 0)
+		return pv_error_set(err, PV_ECANTCREAT,
+				    "'%s' exists; refusing to overwrite it", dest);
+	/* VACUUM INTO accepts an empty file, so the copy is born 0600. */
+	status = create_private_file(dest, err);
+	if (status != PV_OK)
+		return status;
+	status = pv_db_prepare(db, "VACUUM INTO ?", &stmt, err);
+	if (status == PV_OK) {
+		sqlite3_bind_text(stmt, 1, dest, -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) != SQLITE_DONE)
+			status = pv_db_fail(db, "backup failed", err);
+		sqlite3_finalize(stmt);
+	}
+	if (status != PV_OK)
+		unlink(dest);
+	return status;
+}

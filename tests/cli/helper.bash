@@ -1,0 +1,22 @@
+# Shared set-up for the bats tests: the binary under test, a fresh
+# database per test, a pinned "today" and no colour.
+PATVERS_BIN=${PATVERS_BIN:-$BATS_TEST_DIRNAME/../../build/patvers}
+DATA=$BATS_TEST_DIRNAME/../data
+EXAMPLES=$BATS_TEST_DIRNAME/../../examples
+
+setup() {
+	export PATVERS_DB="$BATS_TEST_TMPDIR/patvers.db"
+	export PATVERS_TODAY=2026-11-23
+	export PATVERS_NOW=1795000000
+	export NO_COLOR=1
+	unset XDG_DATA_HOME
+}
+
+pv() {
+	"$PATVERS_BIN" "$@"
+}
+
+# File mode in octal, e.g. 600.
+mode_of() {
+	stat -c '%a' "$1"
+}
