@@ -58,6 +58,10 @@ extern const struct cmd_entry cmd_init_entry;
 extern const struct cmd_entry cmd_db_entry;
 extern const struct cmd_entry cmd_rules_entry;
 extern const struct cmd_entry cmd_audit_entry;
+extern const struct cmd_entry cmd_calendar_entry;
+extern const struct cmd_entry cmd_team_entry;
+extern const struct cmd_entry cmd_schedule_entry;
+extern const struct cmd_entry cmd_fravaer_entry;
 
 /*
  * getopt_long for a command (the dispatcher resets optind before exec;

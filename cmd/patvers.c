@@ -15,6 +15,10 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_db_entry,
 	&cmd_rules_entry,
 	&cmd_audit_entry,
+	&cmd_calendar_entry,
+	&cmd_team_entry,
+	&cmd_schedule_entry,
+	&cmd_fravaer_entry,
 	NULL,
 };
 

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "patvers/audit.h"
+#include "patvers/date.h"
 
 #define HASH_HEX (crypto_hash_sha256_BYTES * 2 + 1)
 
@@ -254,5 +255,28 @@ enum pv_status pv_audit_verify(struct pv_db *db, long long *bad_id,
 	sqlite3_finalize(stmt);
 	if (status == PV_OK && *bad_id == 0)
 		status = verify_head(db, expect_id - 1, prev, bad_id, why, why_size, err);
+	return status;
+}
+
+enum pv_status pv_audit_last_time(struct pv_db *db, long long *unix_seconds,
+				  struct pv_error *err)
+{
+	sqlite3_stmt *stmt;
+	enum pv_status status;
+	int y, mo, d, h, mi, s, rc;
+	pv_date day;
+
+	*unix_seconds = 0;
+	status = pv_db_prepare(db, "SELECT time FROM audit ORDER BY id DESC LIMIT 1", &stmt, err);
+	if (status != PV_OK)
+		return status;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW &&
+	    sscanf(column_text(stmt, 0), "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo, &d, &h, &mi, &s) == 6 &&
+	    pv_date_from_ymd(y, mo, d, &day))
+		*unix_seconds = (long long)day * 86400 + h * 3600 + mi * 60 + s;
+	else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		status = pv_db_fail(db, "cannot read the audit log", err);
+	sqlite3_finalize(stmt);
 	return status;
 }

@@ -68,6 +68,45 @@ static const char *const migrations[] = {
 	"  label TEXT NOT NULL,"
 	"  PRIMARY KEY (school_year, seq));"
 	"CREATE INDEX calendar_closed_unit ON calendar_closed (unit);",
+
+	/* 4: the meeting plan (lib/schedule.c). `number` is the planner's
+	 * slot (n-th meeting of its kind for the unit in the school year);
+	 * 0 for ad hoc meetings. */
+	"CREATE TABLE meeting (id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE,"
+	"  sequence INTEGER NOT NULL DEFAULT 0,"
+	"  school_year INTEGER NOT NULL,"
+	"  unit TEXT NOT NULL REFERENCES unit (slug),"
+	"  host TEXT REFERENCES unit (slug),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('systemmote', 'veiledningsteam',"
+	"    'naervaer', 'god-oppvekst', 'apen-dor')),"
+	"  number INTEGER NOT NULL DEFAULT 0,"
+	"  date TEXT NOT NULL, start_time TEXT NOT NULL, end_time TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'planned'"
+	"    CHECK (status IN ('planned', 'held', 'cancelled')),"
+	"  locked INTEGER NOT NULL DEFAULT 0, moved INTEGER NOT NULL DEFAULT 0,"
+	"  fallback_day INTEGER NOT NULL DEFAULT 0,"
+	"  cancel_reason TEXT,"
+	"  leader TEXT REFERENCES person (slug));"
+	"CREATE UNIQUE INDEX meeting_slot ON meeting (school_year, unit, kind, number)"
+	"  WHERE number > 0;"
+	"CREATE INDEX meeting_date ON meeting (date);"
+	"CREATE TABLE meeting_participant ("
+	"  meeting INTEGER NOT NULL REFERENCES meeting (id) ON DELETE CASCADE,"
+	"  person TEXT NOT NULL REFERENCES person (slug),"
+	"  role TEXT NOT NULL,"
+	"  substitute_for TEXT REFERENCES person (slug),"
+	"  position INTEGER NOT NULL,"
+	"  PRIMARY KEY (meeting, person));"
+	"CREATE INDEX meeting_participant_person ON meeting_participant (person);",
+
+	/* 5: absence screening (lib/fravaer.c). The absence rows are never
+	 * stored: only the random HMAC key and, for --new-since-last, keyed
+	 * hashes of (school year, school, student, criterion) already
+	 * reported, so the database holds no pupil id. */
+	"CREATE TABLE fravaer_key (id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  hmac_key TEXT NOT NULL);"
+	"CREATE TABLE fravaer_reported (hash TEXT PRIMARY KEY,"
+	"  school_year INTEGER NOT NULL);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

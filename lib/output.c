@@ -378,6 +378,8 @@ struct table {
 	char *name;            /* owned */
 	json_t *records;       /* borrowed from the document */
 	char **columns;        /* owned, NULL-terminated; NULL: every key */
+	char *expand_key;      /* owned; text and CSV: a row per entry of this map */
+	char *expand_column;   /* owned; the column holding the entry's key */
 };
 
 enum out_state { ST_NEW, ST_OPEN, ST_DONE };
@@ -513,6 +515,8 @@ void pv_out_free(struct pv_out *out)
 	for (i = 0; i < out->ntables; i++) {
 		free(out->tables[i].name);
 		free_strv(out->tables[i].columns);
+		free(out->tables[i].expand_key);
+		free(out->tables[i].expand_column);
 	}
 	free(out->tables);
 	for (i = 0; i < out->nnotes; i++)
@@ -864,6 +868,32 @@ void pv_out_begin_table(struct pv_out *out, const char *name,
 	}
 	out->tables[out->ntables++] = t;
 	push(out, F_TABLE, t.records);
+}
+
+void pv_out_table_expand(struct pv_out *out, const char *key, const char *entry_column)
+{
+	static const char call[] = "pv_out_table_expand";
+	struct table *t;
+
+	if (!out || !ready(out, call))
+		return;
+	if (top(out)->kind != F_TABLE) {
+		fail(out, "output misuse: %s outside a table", call);
+		return;
+	}
+	t = &out->tables[out->ntables - 1];
+	if (!key || !entry_column) {
+		fail(out, "output misuse: %s without a key or column", call);
+		return;
+	}
+	if (t->expand_key || json_array_size(t->records)) {
+		fail(out, "output misuse: %s after records or twice", call);
+		return;
+	}
+	t->expand_key = utf8_clean(key);
+	t->expand_column = utf8_clean(entry_column);
+	if (!t->expand_key || !t->expand_column)
+		fail_oom(out);
 }
 
 void pv_out_end_table(struct pv_out *out)
@@ -1302,6 +1332,83 @@ static const json_t *lookup(const json_t *obj, const char *path)
 	return NULL;
 }
 
+/* ---- expanded tables (pv_out_table_expand) ---- */
+
+/* The fields of rec with `key` replaced in place by the entry: its key
+ * under `column`, then its fields (a map) or itself under `key`. */
+static json_t *expand_row(const struct table *t, const json_t *rec, const char *ekey,
+			  json_t *entry)
+{
+	json_t *row = json_object(), *val, *fval;
+	const char *k, *fk;
+	bool ok = row != NULL;
+
+	json_object_foreach((json_t *)rec, k, val) {
+		if (!ok)
+			break;
+		if (strcmp(k, t->expand_key) != 0) {
+			if (!json_object_get(row, k))
+				ok = !json_object_set(row, k, val);
+			continue;
+		}
+		ok = !json_object_set_new(row, t->expand_column, json_string(ekey));
+		if (ok && !is_map(entry)) {
+			ok = !json_object_set(row, k, entry);
+			continue;
+		}
+		json_object_foreach(entry, fk, fval)
+			if (ok && !json_object_get(rec, fk) && !json_object_get(row, fk))
+				ok = !json_object_set(row, fk, fval);
+	}
+	if (!ok) {
+		json_decref(row);
+		return NULL;
+	}
+	return row;
+}
+
+/* The records as rows, one per map entry; NULL when out of memory. */
+static json_t *expand_records(const struct table *t)
+{
+	json_t *rows = json_array(), *map, *entry;
+	const char *ekey;
+	size_t i;
+
+	for (i = 0; rows && i < json_array_size(t->records); i++) {
+		const json_t *rec = json_array_get(t->records, i);
+
+		map = json_object_get(rec, t->expand_key);
+		if (!is_map(map))
+			continue;
+		json_object_foreach(map, ekey, entry) {
+			json_t *row = expand_row(t, rec, ekey, entry);
+
+			if (!row || json_array_append_new(rows, row)) {
+				json_decref(rows);
+				return NULL;
+			}
+		}
+	}
+	return rows;
+}
+
+/* The table as the tabular formats show it: itself, or a copy whose
+ * records are the expanded rows (release with view_release). */
+static int table_view(const struct table *t, struct table *view)
+{
+	*view = *t;
+	if (!t->expand_key)
+		return 0;
+	view->records = expand_records(t);
+	return view->records ? 0 : -1;
+}
+
+static void view_release(const struct table *t, struct table *view)
+{
+	if (t->expand_key)
+		json_decref(view->records);
+}
+
 /* ---- CSV ---- */
 
 /* OWASP's list of first characters a spreadsheet takes as a formula. */
@@ -1425,7 +1532,7 @@ static void csv_document(const struct pv_out *out, struct buf *b)
 	buf_free(&path);
 }
 
-static void csv_table(const struct pv_out *out, const struct table *t, struct buf *b)
+static void csv_rows(const struct pv_out *out, const struct table *t, struct buf *b)
 {
 	struct columns c;
 	size_t i, r;
@@ -1453,6 +1560,18 @@ static void csv_table(const struct pv_out *out, const struct table *t, struct bu
 		buf_puts(b, "\r\n");
 	}
 	columns_release(t, &c);
+}
+
+static void csv_table(const struct pv_out *out, const struct table *t, struct buf *b)
+{
+	struct table view;
+
+	if (table_view(t, &view)) {
+		b->oom = true;
+		return;
+	}
+	csv_rows(out, &view, b);
+	view_release(t, &view);
 }
 
 static void render_csv(const struct pv_out *out, struct buf *b)
@@ -1650,7 +1769,7 @@ static void grid_line(const struct grid *g, size_t row, struct buf *b)
 	buf_rtrim(b, start);
 }
 
-static void text_table(const struct pv_out *out, const struct table *t, struct buf *b)
+static void text_rows(const struct pv_out *out, const struct table *t, struct buf *b)
 {
 	struct columns c;
 	struct grid g;
@@ -1681,6 +1800,18 @@ static void text_table(const struct pv_out *out, const struct table *t, struct b
 	}
 	grid_free(&g);
 	columns_release(t, &c);
+}
+
+static void text_table(const struct pv_out *out, const struct table *t, struct buf *b)
+{
+	struct table view;
+
+	if (table_view(t, &view)) {
+		b->oom = true;
+		return;
+	}
+	text_rows(out, &view, b);
+	view_release(t, &view);
 }
 
 /* A document that is one scalar and nothing else prints as the bare

@@ -82,6 +82,15 @@ static const char default_rules[] =
 	"  \"themes\": [\"skolevegring\", \"psykisk helse\", \"vold/overgrep\", \"rus\",\n"
 	"             \"familie\", \"språk\", \"atferd\", \"sosiale relasjoner\",\n"
 	"             \"læring\", \"fravær\"],\n"
+	"  \"agenda\": {\n"
+	"    \"items\": [\"Presentasjon av innmeldte saker\",\n"
+	"              \"Runde der alle er medvirkende i valg av sak eller tema for møtet\",\n"
+	"              \"Nødvendige avklaringer: anonymisert drøfting, eller ved samtykke\",\n"
+	"              \"Sikre deltakelse fra alle\",\n"
+	"              \"Skisse til videre ansvarsfordeling: hvem gjør hva\",\n"
+	"              \"Loggføre at møtet er gjennomført\"],\n"
+	"    \"first_school_meeting\": [\"Hvordan organiserer vi arbeidet dette året\"]\n"
+	"  },\n"
 	"  \"anonymity\": { \"deny_patterns\": [] },\n"
 	"  \"log\": { \"grace_days\": 3 },\n"
 	"  \"consent\": { \"self_consent_age\": 15, \"expiry_warning_days\": 30 },\n"
@@ -684,6 +693,10 @@ static const struct constraint constraints[] = {
 	LENGTH("themes", 1, 200),
 	CHECK("themes", check_unique),
 	CHECK("themes[]", check_nonempty),
+	LENGTH("agenda.items", 1, 50),
+	CHECK("agenda.items[]", check_nonempty),
+	LENGTH("agenda.first_school_meeting", 0, 50),
+	CHECK("agenda.first_school_meeting[]", check_nonempty),
 	/* an empty pattern matches everything and would deny all free text */
 	CHECK("anonymity.deny_patterns[]", check_nonempty),
 	CHECK("anonymity.deny_patterns[]", check_regex),
@@ -1238,4 +1251,23 @@ enum pv_status pv_rules_set_municipality(struct pv_db *db, const char *name,
 	rc = store_document(db, changed, summary, err);
 	pv_rules_free(changed);
 	return rc;
+}
+
+int pv_rules_weekday_rank(const struct pv_rules *rules, const char *rule, enum pv_weekday w)
+{
+	char path[128];
+	const json_t *list;
+	enum pv_weekday fw;
+	size_t i;
+	json_t *v;
+
+	snprintf(path, sizeof path, "%s.weekday", rule);
+	if (pv_weekday_parse(pv_rules_str(rules, path), &fw) && fw == w)
+		return 0;
+	snprintf(path, sizeof path, "%s.fallback_weekdays", rule);
+	list = pv_rules_get(rules, path);
+	json_array_foreach(list, i, v)
+		if (pv_weekday_parse(json_string_value(v), &fw) && fw == w)
+			return (int)i + 1;
+	return -1;
 }

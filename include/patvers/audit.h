@@ -39,4 +39,9 @@ enum pv_status pv_audit_list(struct pv_db *db, const char *since,
 enum pv_status pv_audit_verify(struct pv_db *db, long long *bad_id,
 			       char *why, size_t why_size, struct pv_error *err);
 
+/* The time of the newest audit row (the database's last change), in UTC
+ * seconds since 1970; 0 when the log is empty. */
+enum pv_status pv_audit_last_time(struct pv_db *db, long long *unix_seconds,
+				  struct pv_error *err);
+
 #endif

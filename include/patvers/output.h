@@ -108,6 +108,20 @@ void pv_out_end_list(struct pv_out *out);
  */
 void pv_out_begin_table(struct pv_out *out, const char *name,
 			const char *const *columns);
+/*
+ * Makes the table just begun (call right after pv_out_begin_table) show
+ * one row per entry of each record's nested map `key` in text and CSV,
+ * for results that JSON nests ("criteria" per student) but spreadsheets
+ * want flat (one row per student and criterion). On each row the entry's
+ * key is the column `entry_column`; an entry that is a map lends its
+ * fields as columns of their own, a scalar entry is the column `key`; the
+ * record's other fields repeat on every row (where an entry field has the
+ * name of a record field, the record's is kept). A record whose `key` is
+ * absent, null, empty or not a map gives no row. JSON and JSONL keep the
+ * records as emitted. `key` and `entry_column` are copied.
+ */
+void pv_out_table_expand(struct pv_out *out, const char *key, const char *entry_column);
+
 void pv_out_begin_record(struct pv_out *out);
 void pv_out_end_record(struct pv_out *out);
 void pv_out_end_table(struct pv_out *out);

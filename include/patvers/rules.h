@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "patvers/date.h"
 #include "patvers/db.h"
 #include "patvers/error.h"
 
@@ -64,6 +65,11 @@ const json_t *pv_rules_get(const struct pv_rules *rules, const char *path);
 long long pv_rules_int(const struct pv_rules *rules, const char *path);
 const char *pv_rules_str(const struct pv_rules *rules, const char *path);
 bool pv_rules_bool(const struct pv_rules *rules, const char *path);
+
+/* For a meeting rule ("meetings.school_systemmote"): 0 when `w` is its
+ * weekday, n ≥ 1 when it is the n-th of its fallback_weekdays, -1 when
+ * neither (or the rule has no weekday). */
+int pv_rules_weekday_rank(const struct pv_rules *rules, const char *rule, enum pv_weekday w);
 
 /* The document as pretty JSON text ending in a newline, keys in the
  * defaults' order. Caller frees with free(). */

@@ -20,3 +20,15 @@ pv() {
 mode_of() {
 	stat -c '%a' "$1"
 }
+
+# A database with the Holmestrand example roster and the 2026/27 calendar.
+load_holmestrand() {
+	pv init >/dev/null
+	pv team import "$EXAMPLES/holmestrand/units.csv" "$EXAMPLES/holmestrand/people.csv" >/dev/null
+	pv calendar import "$EXAMPLES/holmestrand/calendar-2026-27.json" >/dev/null
+}
+
+# Runs SQL on the test database and prints the result.
+sql() {
+	sqlite3 "$PATVERS_DB" "$1"
+}

@@ -1235,6 +1235,202 @@ static void test_misuse(void **state)
 	expect_misuse(build_too_deep, "output misuse: nesting deeper than 64");
 }
 
+/* ---- expanded tables: one row per entry of a nested map ---- */
+
+static void expand_flag(struct pv_out *o, const char *code, long long value,
+			const char *first)
+{
+	pv_out_begin_map(o, code);
+	pv_out_int(o, "value", value);
+	pv_out_str(o, "first", first);
+	pv_out_end_map(o);
+}
+
+/* Two students with criteria, one with none, one whose criteria are not
+ * a map: declared columns. */
+static void build_expanded(struct pv_out *o)
+{
+	static const char *const cols[] = { "school", "student", "criterion", "value",
+					    "first", NULL };
+
+	pv_out_begin(o, "fravaer");
+	pv_out_str(o, "as_of", "2026-11-23");
+	pv_out_begin_table(o, "students", cols);
+	pv_out_table_expand(o, "criteria", "criterion");
+	pv_out_begin_record(o);
+	pv_out_str(o, "student", "e1");
+	pv_out_str(o, "school", "hof");
+	pv_out_begin_map(o, "criteria");
+	expand_flag(o, "undocumented", 3, "2026-09-10");
+	expand_flag(o, "leaves_school", 2, "2026-10-01");
+	pv_out_end_map(o);
+	pv_out_end_record(o);
+	pv_out_begin_record(o);
+	pv_out_str(o, "student", "e2");
+	pv_out_str(o, "school", "hof");
+	pv_out_begin_map(o, "criteria");
+	pv_out_end_map(o);
+	pv_out_end_record(o);
+	pv_out_begin_record(o);
+	pv_out_str(o, "student", "e3");
+	pv_out_str(o, "school", "botne");
+	pv_out_begin_map(o, "criteria");
+	pv_out_begin_map(o, "high_absence");
+	pv_out_num(o, "value", 10.5, 2);
+	pv_out_str(o, "first", "2026-11-02");
+	pv_out_end_map(o);
+	pv_out_end_map(o);
+	pv_out_end_record(o);
+	pv_out_begin_record(o);
+	pv_out_str(o, "student", "e4");
+	pv_out_str(o, "school", "botne");
+	pv_out_int(o, "criteria", 7);
+	pv_out_end_record(o);
+	pv_out_end_table(o);
+}
+
+static void test_expand_csv(void **state)
+{
+	(void)state;
+	expect(PV_FORMAT_CSV, build_expanded,
+	       "school,student,criterion,value,first\r\n"
+	       "hof,e1,undocumented,3,2026-09-10\r\n"
+	       "hof,e1,leaves_school,2,2026-10-01\r\n"
+	       "botne,e3,high_absence,10.50,2026-11-02\r\n");
+}
+
+static void test_expand_text(void **state)
+{
+	(void)state;
+	expect(PV_FORMAT_TEXT, build_expanded,
+	       "as of: 2026-11-23\n"
+	       "\n"
+	       "students:\n"
+	       "SCHOOL  STUDENT  CRITERION      VALUE  FIRST\n"
+	       "hof     e1       undocumented       3  2026-09-10\n"
+	       "hof     e1       leaves_school      2  2026-10-01\n"
+	       "botne   e3       high_absence   10.50  2026-11-02\n");
+}
+
+/* The data formats keep the records as emitted. */
+static void test_expand_json_jsonl(void **state)
+{
+	(void)state;
+	expect(PV_FORMAT_JSONL, build_expanded,
+	       "{\"criteria\":{\"leaves_school\":{\"first\":\"2026-10-01\",\"value\":2},"
+	       "\"undocumented\":{\"first\":\"2026-09-10\",\"value\":3}},"
+	       "\"school\":\"hof\",\"student\":\"e1\"}\n"
+	       "{\"criteria\":{},\"school\":\"hof\",\"student\":\"e2\"}\n"
+	       "{\"criteria\":{\"high_absence\":{\"first\":\"2026-11-02\",\"value\":10.50}},"
+	       "\"school\":\"botne\",\"student\":\"e3\"}\n"
+	       "{\"criteria\":7,\"school\":\"botne\",\"student\":\"e4\"}\n");
+}
+
+/* Undeclared columns: record fields in order, the entry's key in place
+ * of the map, then the entry's fields; scalar entries keep the map's
+ * name; an entry field named like a record field loses to the record's. */
+static void build_expanded_scalars(struct pv_out *o)
+{
+	pv_out_begin(o, "x");
+	pv_out_begin_table(o, "t", NULL);
+	pv_out_table_expand(o, "tags", "tag");
+	pv_out_begin_record(o);
+	pv_out_str(o, "id", "a");
+	pv_out_begin_map(o, "tags");
+	pv_out_int(o, "red", 1);
+	pv_out_null(o, "blue");
+	pv_out_end_map(o);
+	pv_out_str(o, "note", "n");
+	pv_out_end_record(o);
+	pv_out_begin_record(o);
+	pv_out_str(o, "id", "b");
+	pv_out_begin_map(o, "tags");
+	pv_out_begin_map(o, "green");
+	pv_out_str(o, "id", "shadowed");
+	pv_out_int(o, "level", 2);
+	pv_out_end_map(o);
+	pv_out_end_map(o);
+	pv_out_end_record(o);
+	pv_out_end_table(o);
+}
+
+static void test_expand_undeclared(void **state)
+{
+	(void)state;
+	expect(PV_FORMAT_CSV, build_expanded_scalars,
+	       "id,tag,tags,note,level\r\n"
+	       "a,red,1,n,\r\n"
+	       "a,blue,,n,\r\n"
+	       "b,green,,,2\r\n");
+}
+
+/* Nothing to expand: the empty-table rules hold. */
+static void build_expanded_empty(struct pv_out *o)
+{
+	static const char *const cols[] = { "student", "criterion", NULL };
+
+	pv_out_begin(o, "x");
+	pv_out_begin_table(o, "students", cols);
+	pv_out_table_expand(o, "criteria", "criterion");
+	pv_out_begin_record(o);
+	pv_out_str(o, "student", "e1");
+	pv_out_end_record(o);
+	pv_out_end_table(o);
+}
+
+static void test_expand_empty(void **state)
+{
+	(void)state;
+	expect(PV_FORMAT_CSV, build_expanded_empty, "student,criterion\r\n");
+	expect(PV_FORMAT_TEXT, build_expanded_empty, "students: (none)\n");
+}
+
+static void build_expand_outside(struct pv_out *o)
+{
+	pv_out_begin(o, "x");
+	pv_out_table_expand(o, "a", "b");
+}
+
+static void build_expand_late(struct pv_out *o)
+{
+	pv_out_begin(o, "x");
+	pv_out_begin_table(o, "t", NULL);
+	pv_out_begin_record(o);
+	pv_out_end_record(o);
+	pv_out_table_expand(o, "a", "b");
+	pv_out_end_table(o);
+}
+
+static void build_expand_twice(struct pv_out *o)
+{
+	pv_out_begin(o, "x");
+	pv_out_begin_table(o, "t", NULL);
+	pv_out_table_expand(o, "a", "b");
+	pv_out_table_expand(o, "a", "b");
+	pv_out_end_table(o);
+}
+
+static void build_expand_null(struct pv_out *o)
+{
+	pv_out_begin(o, "x");
+	pv_out_begin_table(o, "t", NULL);
+	pv_out_table_expand(o, NULL, "b");
+	pv_out_end_table(o);
+}
+
+static void test_expand_misuse(void **state)
+{
+	(void)state;
+	expect_misuse(build_expand_outside,
+		      "output misuse: pv_out_table_expand outside a table");
+	expect_misuse(build_expand_late,
+		      "output misuse: pv_out_table_expand after records or twice");
+	expect_misuse(build_expand_twice,
+		      "output misuse: pv_out_table_expand after records or twice");
+	expect_misuse(build_expand_null,
+		      "output misuse: pv_out_table_expand without a key or column");
+}
+
 /* A command that writes its own output never calls pv_out_begin: the
  * emitter adds nothing, in any format. */
 static void test_never_begun(void **state)
@@ -1419,6 +1615,12 @@ int main(void)
 		cmocka_unit_test(test_write_error),
 		cmocka_unit_test(test_write_error_sticky),
 		cmocka_unit_test(test_misuse),
+		cmocka_unit_test(test_expand_csv),
+		cmocka_unit_test(test_expand_text),
+		cmocka_unit_test(test_expand_json_jsonl),
+		cmocka_unit_test(test_expand_undeclared),
+		cmocka_unit_test(test_expand_empty),
+		cmocka_unit_test(test_expand_misuse),
 		cmocka_unit_test(test_never_begun),
 		cmocka_unit_test(test_never_begun_write_error),
 		cmocka_unit_test(test_end_twice),
