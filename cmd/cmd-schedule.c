@@ -104,64 +104,75 @@ static int parse_time(struct cmd_ctx *ctx, const char *what, const char *text, i
 
 /* ---- generate ---- */
 
-struct unit_summary {
-	const char *unit;
-	enum pv_meeting_kind kind;
-	int count[2];
-	pv_date first;
-	int fallback;
-	int substitutes;
-};
+static int by_unit_kind_date(const void *a, const void *b)
+{
+	const struct pv_meeting *x = *(const struct pv_meeting *const *)a;
+	const struct pv_meeting *y = *(const struct pv_meeting *const *)b;
+	int c = strcmp(x->unit, y->unit);
+
+	if (c)
+		return c;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return (x->date > y->date) - (x->date < y->date);
+}
+
+static void emit_summary_row(struct pv_out *out, const struct pv_meeting *const *run,
+			     size_t n, pv_date jan1)
+{
+	int count[2] = { 0, 0 }, fallback = 0, substitutes = 0;
+	pv_date first = 0;
+	char date[11];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct pv_meeting *m = run[i];
+		if (m->status == PV_MEETING_CANCELLED)
+			continue;
+		if (!first)
+			first = m->date;
+		count[m->date >= jan1]++;
+		fallback += m->fallback_day;
+		for (size_t k = 0; k < m->nparticipants; k++)
+			substitutes += m->participants[k].substitute_for != NULL;
+	}
+	pv_out_begin_record(out);
+	pv_out_str(out, "unit", run[0]->unit);
+	pv_out_str(out, "kind", pv_meeting_kind_name(run[0]->kind));
+	pv_out_int(out, "h2", count[0]);
+	pv_out_int(out, "h1", count[1]);
+	pv_out_str(out, "first", first ? pv_date_format(first, date) : NULL);
+	pv_out_int(out, "fallback_days", fallback);
+	pv_out_int(out, "substitutes", substitutes);
+	pv_out_end_record(out);
+}
 
 /* Per unit and kind: meetings per half-year, the first date, relaxations. */
-static void emit_summary(struct pv_out *out, const struct pv_plan *plan, int year)
+static int emit_summary(struct cmd_ctx *ctx, const struct pv_plan *plan, int year)
 {
 	static const char *const columns[] = {
 		"unit", "kind", "h2", "h1", "first", "fallback_days", "substitutes", NULL,
 	};
+	size_t n = pv_plan_count(plan), start = 0;
+	const struct pv_meeting **sorted = malloc((n + 1) * sizeof *sorted);
 	pv_date jan1 = 0;
-	struct unit_summary cur = { 0 };
-	char date[11];
 
+	if (!sorted)
+		return pv_error_set(&ctx->err, PV_ESOFTWARE, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = pv_plan_at(plan, i);
+	qsort(sorted, n, sizeof *sorted, by_unit_kind_date);
 	pv_date_from_ymd(year + 1, 1, 1, &jan1);
-	pv_out_begin_table(out, "units", columns);
-	/* the plan is in date order; walk each unit-kind pair in plan order of
-	 * first appearance by scanning per pair (plans are small) */
-	for (size_t i = 0; i < pv_plan_count(plan); i++) {
-		const struct pv_meeting *m = pv_plan_at(plan, i);
-		bool seen = false;
-
-		for (size_t j = 0; j < i && !seen; j++) {
-			const struct pv_meeting *o = pv_plan_at(plan, j);
-			seen = o->kind == m->kind && strcmp(o->unit, m->unit) == 0;
-		}
-		if (seen)
+	pv_out_begin_table(ctx->out, "units", columns);
+	for (size_t i = 1; i <= n; i++) {
+		if (i < n && strcmp(sorted[i]->unit, sorted[start]->unit) == 0 &&
+		    sorted[i]->kind == sorted[start]->kind)
 			continue;
-		memset(&cur, 0, sizeof cur);
-		cur.unit = m->unit;
-		cur.kind = m->kind;
-		cur.first = m->date;
-		for (size_t j = i; j < pv_plan_count(plan); j++) {
-			const struct pv_meeting *o = pv_plan_at(plan, j);
-			if (o->kind != m->kind || strcmp(o->unit, m->unit) != 0 ||
-			    o->status == PV_MEETING_CANCELLED)
-				continue;
-			cur.count[o->date >= jan1]++;
-			cur.fallback += o->fallback_day;
-			for (size_t k = 0; k < o->nparticipants; k++)
-				cur.substitutes += o->participants[k].substitute_for != NULL;
-		}
-		pv_out_begin_record(out);
-		pv_out_str(out, "unit", cur.unit);
-		pv_out_str(out, "kind", pv_meeting_kind_name(cur.kind));
-		pv_out_int(out, "h2", cur.count[0]);
-		pv_out_int(out, "h1", cur.count[1]);
-		pv_out_str(out, "first", pv_date_format(cur.first, date));
-		pv_out_int(out, "fallback_days", cur.fallback);
-		pv_out_int(out, "substitutes", cur.substitutes);
-		pv_out_end_record(out);
+		emit_summary_row(ctx->out, sorted + start, i - start, jan1);
+		start = i;
 	}
-	pv_out_end_table(out);
+	pv_out_end_table(ctx->out);
+	free(sorted);
+	return PV_OK;
 }
 
 static void emit_notes(struct pv_out *out, const struct pv_generate_result *r)
@@ -266,14 +277,14 @@ static int exec_generate(struct cmd_ctx *ctx, int argc, char **argv)
 	pv_out_int(ctx->out, "cancelled", result.cancelled);
 	pv_out_int(ctx->out, "fallback_days", result.fallback_days);
 	pv_out_int(ctx->out, "substitutions", result.substitutions);
-	emit_summary(ctx->out, result.plan, opts.school_year);
+	status = emit_summary(ctx, result.plan, opts.school_year);
 	emit_notes(ctx->out, &result);
 	if (stats)
 		emit_stats(ctx->out, &result);
 	if (show_plan)
 		emit_plan(ctx->out, result.plan);
 	pv_generate_result_release(&result);
-	return PV_OK;
+	return status;
 }
 
 /* ---- list and show ---- */
