@@ -1,7 +1,8 @@
 # patvers — build, test, demo and install. See README.md.
 #
 # O is the build directory: `make` builds into build/, the sanitizer run of
-# `make check` into build-san/ with the same rules.
+# `make check` into build-san/ and the libFuzzer targets into build-fuzz/
+# with the same rules.
 
 O        ?= build
 PREFIX   ?= /usr/local
@@ -16,7 +17,8 @@ WARN      = -std=c11 -Wall -Wextra -Werror
 OPT      ?= -O2
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-            -DPATVERS_VERSION='"$(VERSION)"' -DLOCALEDIR='"$(PREFIX)/share/locale"'
+            -DPATVERS_VERSION='"$(VERSION)"' -DLOCALEDIR='"$(PREFIX)/share/locale"' \
+            -DPATVERS_DATADIR='"$(PREFIX)/share/patvers"'
 ALL_CFLAGS = $(WARN) $(OPT) $(EXTRA_CFLAGS) $(CFLAGS) $(PKG_CFLAGS)
 ALL_LDFLAGS = $(EXTRA_CFLAGS) $(LDFLAGS)
 
@@ -28,17 +30,30 @@ CMD_OBJ  := $(CMD_SRC:%.c=$(O)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 LIBA     := $(O)/libpatvers.a
 BIN      := $(O)/patvers
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(O)/fuzz/%)
 MAN_SRC  := $(wildcard doc/*.scd)
 MAN_OUT  := $(MAN_SRC:doc/%.scd=$(O)/man/%)
 
 DEB_PKGS = libsqlite3-dev libjansson-dev libcsv-dev libical-dev libsodium-dev \
-           libcmocka-dev bats scdoc pkg-config sqlite3 libxml2-utils gettext
+           libcmocka-dev bats scdoc pkg-config sqlite3 libxml2-utils gettext \
+           clang libclang-rt-dev
 
-.PHONY: all deps check check-fast check-san unit cli demo bench install uninstall clean man
+# The fuzz build: clang with libFuzzer, ASan and UBSan. The library is
+# compiled with fuzzer-no-link (coverage only) and each target linked with
+# the fuzzer's main. No -Werror: it exists to find crashes, and a warning
+# only clang gives must not stop `make check`.
+FUZZ_CC      = clang
+FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_OPT     = -O1 -g -fno-omit-frame-pointer
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps check check-fast check-san unit cli demo bench install uninstall clean man \
+	fuzz fuzz-build fuzz-bin
 
 all: $(BIN) $(LIBA) man
 
-$(O)/%.o: %.c $(wildcard include/patvers/*.h) cmd/cmd.h
+$(O)/%.o: %.c $(wildcard include/patvers/*.h) $(wildcard lib/*.h) cmd/cmd.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
@@ -58,6 +73,14 @@ $(O)/tests/%: tests/unit/%.c $(LIBA) tests/unit/unit.h
 	@echo "  LD      $@"
 	@$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIBA) \
 		$(PKG_LIBS) $(shell pkg-config --libs cmocka) $(ALL_LDFLAGS)
+
+$(O)/fuzz/%: tests/fuzz/%.c $(LIBA) $(wildcard tests/fuzz/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(LIBA) \
+		$(PKG_LIBS) $(ALL_LDFLAGS)
+
+fuzz-bin: $(FUZZ_BIN)
 
 man: $(MAN_OUT)
 $(O)/man/%: doc/%.scd
@@ -79,11 +102,23 @@ unit: $(UNIT_BIN)
 cli: $(BIN)
 
 # All tests: unit + CLI on the normal build, then the same under
-# AddressSanitizer + UBSan. The last line is "N passed, N failed".
+# AddressSanitizer + UBSan, then a short smoke run of every fuzz target
+# (when clang is there). The last line is "N passed, N failed".
 check: deps
 	@$(MAKE) --no-print-directory O=build all unit
 	@$(MAKE) --no-print-directory O=build-san OPT="$(SAN_FLAGS)" EXTRA_CFLAGS="-fsanitize=address,undefined" all unit
-	@tests/run-suite build build-san
+	@if command -v $(FUZZ_CC) >/dev/null; then $(MAKE) --no-print-directory fuzz-build; fi
+	@tests/run-suite build build-san $$(command -v $(FUZZ_CC) >/dev/null && echo build-fuzz)
+
+# The libFuzzer targets in build-fuzz/fuzz/.
+fuzz-build:
+	@$(MAKE) --no-print-directory O=build-fuzz CC=$(FUZZ_CC) WARN="-std=c11 -Wall -Wextra" \
+		OPT="$(FUZZ_OPT)" EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" fuzz-bin
+
+# Runs every fuzz target for FUZZ_SECONDS; new inputs go to
+# build-fuzz/corpus/, crashes to build-fuzz/crashes/ (see tests/fuzz/README).
+fuzz: fuzz-build
+	@tests/fuzz/run --seconds $(FUZZ_SECONDS) build-fuzz
 
 # Quicker loop while developing: normal build only.
 check-fast:
@@ -97,17 +132,42 @@ demo: deps
 bench: all
 	@for b in bench/*/run; do [ -x "$$b" ] && "$$b" $(BIN) || true; done
 
+BINDIR   = $(DESTDIR)$(PREFIX)/bin
+MANDIR   = $(DESTDIR)$(PREFIX)/share/man
+DATADIR  = $(DESTDIR)$(PREFIX)/share/patvers
+LIBDIR   = $(DESTDIR)$(PREFIX)/lib
+INCDIR   = $(DESTDIR)$(PREFIX)/include/patvers
+PCDIR    = $(LIBDIR)/pkgconfig
+BASHCOMP = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+ZSHCOMP  = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+FISHCOMP = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+
+# The binary, man pages, examples, completions, and the library with its
+# headers and a pkg-config file.
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/share/man/man5
-	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/patvers
-	for m in $(MAN_OUT); do s=$${m##*.}; \
-		install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
+	install -d $(BINDIR) $(MANDIR)/man1 $(MANDIR)/man5 $(DATADIR)/examples/holmestrand \
+		$(DATADIR)/examples/cron $(LIBDIR) $(INCDIR) $(PCDIR)
+	install -m 0755 $(BIN) $(BINDIR)/patvers
+	for m in $(MAN_OUT); do s=$${m##*.}; install -m 0644 $$m $(MANDIR)/man$$s/; done
+	install -m 0644 examples/holmestrand/* $(DATADIR)/examples/holmestrand/
+	for f in examples/cron/*; do [ -f "$$f" ] && install -m 0755 "$$f" $(DATADIR)/examples/cron/; done; true
+	install -m 0644 $(LIBA) $(LIBDIR)/libpatvers.a
+	install -m 0644 include/patvers/*.h $(INCDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@PKGS@|$(PKGS)|' \
+		patvers.pc.in > $(PCDIR)/patvers.pc
+	[ ! -f completions/patvers.bash ] || { install -d $(BASHCOMP) && \
+		install -m 0644 completions/patvers.bash $(BASHCOMP)/patvers; }
+	[ ! -f completions/_patvers ] || { install -d $(ZSHCOMP) && \
+		install -m 0644 completions/_patvers $(ZSHCOMP)/_patvers; }
+	[ ! -f completions/patvers.fish ] || { install -d $(FISHCOMP) && \
+		install -m 0644 completions/patvers.fish $(FISHCOMP)/patvers.fish; }
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/patvers
+	rm -f $(BINDIR)/patvers $(LIBDIR)/libpatvers.a $(PCDIR)/patvers.pc \
+		$(BASHCOMP)/patvers $(ZSHCOMP)/_patvers $(FISHCOMP)/patvers.fish
 	for m in $(MAN_SRC); do b=$$(basename $$m .scd); s=$${b##*.}; \
-		rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$$b; done
+		rm -f $(MANDIR)/man$$s/$$b; done
+	rm -rf $(INCDIR) $(DATADIR)
 
 clean:
-	rm -rf build build-san demo
+	rm -rf build build-san build-fuzz demo

@@ -51,7 +51,11 @@ struct cmd_entry {
 	enum cmd_needs needs;
 	const struct cmd_entry *subs;  /* NULL-name-terminated sub-verb table */
 	int (*exec)(struct cmd_ctx *ctx, int argc, char **argv);
+	bool hidden;                   /* not listed in help (e.g. __complete) */
 };
+
+/* The command table (cmd/patvers.c), NULL-terminated. */
+extern const struct cmd_entry *const cmd_commands[];
 
 /* Command tables, one per cmd/<name>.c. */
 extern const struct cmd_entry cmd_init_entry;
@@ -61,7 +65,15 @@ extern const struct cmd_entry cmd_audit_entry;
 extern const struct cmd_entry cmd_calendar_entry;
 extern const struct cmd_entry cmd_team_entry;
 extern const struct cmd_entry cmd_schedule_entry;
+extern const struct cmd_entry cmd_complete_entry;
 extern const struct cmd_entry cmd_fravaer_entry;
+extern const struct cmd_entry cmd_log_entry;
+extern const struct cmd_entry cmd_consent_entry;
+
+/* Replaces the command line the audit log records with the option names
+ * and numeric arguments only (cmd-log.c): free text typed on the command
+ * line (themes, reasons, references) must not reach the audit log. */
+void cmd_redact_actor(struct cmd_ctx *ctx, int argc, char **argv);
 
 /*
  * getopt_long for a command (the dispatcher resets optind before exec;

@@ -10,7 +10,7 @@
 #include "cmd.h"
 
 /* The command table. Commands with sub-verbs carry their own table. */
-static const struct cmd_entry *const commands[] = {
+const struct cmd_entry *const cmd_commands[] = {
 	&cmd_init_entry,
 	&cmd_db_entry,
 	&cmd_rules_entry,
@@ -18,7 +18,10 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_calendar_entry,
 	&cmd_team_entry,
 	&cmd_schedule_entry,
+	&cmd_complete_entry,
 	&cmd_fravaer_entry,
+	&cmd_log_entry,
+	&cmd_consent_entry,
 	NULL,
 };
 
@@ -35,8 +38,9 @@ static void print_main_usage(FILE *fp)
 	      "               [--excel] [-q] [--no-color] <command> [<args>]\n"
 	      "\n"
 	      "commands:\n", fp);
-	for (const struct cmd_entry *const *c = commands; *c; c++)
-		fprintf(fp, "  %-10s %s\n", (*c)->name, (*c)->summary);
+	for (const struct cmd_entry *const *c = cmd_commands; *c; c++)
+		if (!(*c)->hidden)
+			fprintf(fp, "  %-10s %s\n", (*c)->name, (*c)->summary);
 	fputs("\n"
 	      "global options:\n"
 	      "  --db PATH        database (default $PATVERS_DB, else\n"
@@ -112,7 +116,7 @@ static int unknown_command(const char *what, const char *name,
 
 static const struct cmd_entry *find_command(const char *name)
 {
-	for (const struct cmd_entry *const *c = commands; *c; c++)
+	for (const struct cmd_entry *const *c = cmd_commands; *c; c++)
 		if (strcmp((*c)->name, name) == 0)
 			return *c;
 	return NULL;
@@ -131,8 +135,9 @@ static int unknown_top(const char *name)
 	const char *names[64];
 	size_t n = 0;
 
-	for (const struct cmd_entry *const *c = commands; *c && n < 63; c++)
-		names[n++] = (*c)->name;
+	for (const struct cmd_entry *const *c = cmd_commands; *c && n < 63; c++)
+		if (!(*c)->hidden)
+			names[n++] = (*c)->name;
 	names[n++] = "help";
 	return unknown_command("command", name, names, n);
 }

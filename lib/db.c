@@ -34,17 +34,22 @@ static const char *const migrations[] = {
 	"  os_user TEXT NOT NULL, command TEXT NOT NULL, entity TEXT NOT NULL,"
 	"  summary TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);",
 
-	/* 2: the team roster (lib/team.c). Units are schools, kindergartens,
-	 * kindergarten groups of three and services; people are staff. */
+	/* 2: the team roster (lib/team.c). Units are schools (with grades),
+	 * kindergartens (in a group), kindergarten groups and services (with
+	 * their code: ppt, bfs, …); people are staff, never children. */
 	"CREATE TABLE unit (slug TEXT PRIMARY KEY, name TEXT NOT NULL,"
 	"  kind TEXT NOT NULL CHECK (kind IN"
 	"    ('school', 'kindergarten', 'kindergarten-group', 'service')),"
 	"  grade_from INTEGER, grade_to INTEGER,"
 	"  group_slug TEXT REFERENCES unit (slug),"
-	"  service TEXT);"
+	"  service TEXT,"
+	"  CHECK (grade_from IS NULL OR"
+	"    (grade_from BETWEEN 1 AND 10 AND grade_to BETWEEN grade_from AND 10)),"
+	"  CHECK (group_slug IS NULL OR kind = 'kindergarten'));"
 	"CREATE TABLE person (slug TEXT PRIMARY KEY, name TEXT NOT NULL,"
 	"  email TEXT NOT NULL, home_unit TEXT NOT NULL REFERENCES unit (slug),"
-	"  substitute TEXT REFERENCES person (slug));"
+	"  substitute TEXT REFERENCES person (slug) CHECK (substitute <> slug));"
+	"CREATE INDEX person_home ON person (home_unit);"
 	"CREATE TABLE assignment (person TEXT NOT NULL REFERENCES person (slug),"
 	"  unit TEXT NOT NULL REFERENCES unit (slug), role TEXT NOT NULL,"
 	"  PRIMARY KEY (person, unit, role));"
@@ -107,6 +112,58 @@ static const char *const migrations[] = {
 	"  hmac_key TEXT NOT NULL);"
 	"CREATE TABLE fravaer_reported (hash TEXT PRIMARY KEY,"
 	"  school_year INTEGER NOT NULL);",
+
+	/* 6: the meeting log and consents (lib/meetinglog.c, lib/consent.c).
+	 * No child is named: a case is a theme, with consent also the unit's
+	 * own reference key (ref); guests are a role and a head count. A
+	 * consent covers services (consent_service); a log row marks the
+	 * meeting held, the «Åpen dør» counts are NULL for other meetings. */
+	"CREATE TABLE consent (id INTEGER PRIMARY KEY, ref TEXT NOT NULL,"
+	"  unit TEXT NOT NULL REFERENCES unit (slug),"
+	"  given_by TEXT NOT NULL CHECK (given_by IN ('foresatt', 'elev')),"
+	"  form TEXT NOT NULL CHECK (form IN ('written', 'oral')),"
+	"  given TEXT NOT NULL, expires TEXT, withdrawn TEXT,"
+	"  CHECK (expires IS NULL OR expires >= given),"
+	"  CHECK (withdrawn IS NULL OR withdrawn >= given));"
+	"CREATE INDEX consent_ref ON consent (ref);"
+	"CREATE TABLE consent_service ("
+	"  consent INTEGER NOT NULL REFERENCES consent (id) ON DELETE CASCADE,"
+	"  service TEXT NOT NULL, PRIMARY KEY (consent, service));"
+	"CREATE TABLE meeting_log ("
+	"  meeting INTEGER PRIMARY KEY REFERENCES meeting (id) ON DELETE CASCADE,"
+	"  leader TEXT NOT NULL REFERENCES person (slug),"
+	"  experience TEXT NOT NULL DEFAULT '',"
+	"  staff_consultations INTEGER CHECK (staff_consultations >= 0),"
+	"  pupil_conversations INTEGER CHECK (pupil_conversations >= 0),"
+	"  parents_informed TEXT,"
+	"  CHECK (parents_informed IS NULL OR pupil_conversations > 0));"
+	"CREATE TABLE meeting_log_attendee ("
+	"  meeting INTEGER NOT NULL REFERENCES meeting_log (meeting) ON DELETE CASCADE,"
+	"  person TEXT NOT NULL REFERENCES person (slug),"
+	"  substitute_for TEXT REFERENCES person (slug),"
+	"  position INTEGER NOT NULL,"
+	"  PRIMARY KEY (meeting, person),"
+	"  CHECK (substitute_for IS NULL OR substitute_for <> person));"
+	"CREATE TABLE meeting_log_guest ("
+	"  meeting INTEGER NOT NULL REFERENCES meeting_log (meeting) ON DELETE CASCADE,"
+	"  role TEXT NOT NULL, headcount INTEGER NOT NULL CHECK (headcount > 0),"
+	"  position INTEGER NOT NULL, PRIMARY KEY (meeting, role));"
+	"CREATE TABLE meeting_case (id INTEGER PRIMARY KEY,"
+	"  meeting INTEGER NOT NULL REFERENCES meeting_log (meeting) ON DELETE CASCADE,"
+	"  position INTEGER NOT NULL, consent_ref TEXT, theme TEXT NOT NULL);"
+	"CREATE INDEX meeting_case_meeting ON meeting_case (meeting);"
+	"CREATE INDEX meeting_case_ref ON meeting_case (consent_ref);"
+	"CREATE TABLE meeting_action (id INTEGER PRIMARY KEY,"
+	"  meeting INTEGER NOT NULL REFERENCES meeting_log (meeting) ON DELETE CASCADE,"
+	"  position INTEGER NOT NULL,"
+	"  person TEXT REFERENCES person (slug), role TEXT,"
+	"  what TEXT NOT NULL, due TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done')),"
+	"  done_date TEXT,"
+	"  CHECK ((person IS NULL) <> (role IS NULL)),"
+	"  CHECK ((status = 'done') = (done_date IS NOT NULL)));"
+	"CREATE INDEX meeting_action_meeting ON meeting_action (meeting);"
+	"CREATE INDEX meeting_action_due ON meeting_action (status, due);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -1814,33 +1814,60 @@ static void text_table(const struct pv_out *out, const struct table *t, struct b
 	view_release(t, &view);
 }
 
-/* A document that is one scalar and nothing else prints as the bare
- * value, so `patvers db path` composes in shell scripts. */
-static bool text_bare_value(const struct pv_out *out, struct buf *b)
+/* The document's top-level fields other than the schema and tables. */
+static size_t field_count(const struct pv_out *out, json_t **only)
 {
 	const char *key;
-	json_t *val, *only = NULL;
-	char *s;
+	json_t *val;
+	size_t n = 0;
 
-	if (out->nnotes || out->ntables)
-		return false;
 	json_object_foreach(out->root, key, val) {
-		if (strcmp(key, "schema") == 0)
+		if (strcmp(key, "schema") == 0 || is_table(out, val))
 			continue;
-		if (only || is_block(val))
-			return false;
-		only = val;
+		*only = val;
+		n++;
 	}
-	if (!only)
-		return false;
-	s = cell_string(only, &text_style, true);
-	if (!s) {
+	return n;
+}
+
+static bool text_bare_line(struct buf *b, const json_t *v)
+{
+	char *s = cell_string(v, &text_style, true);
+
+	if (s) {
+		buf_puts(b, s);
+		buf_putc(b, '\n');
+		free(s);
+	} else {
 		b->oom = true;
-		return true;
 	}
-	buf_puts(b, s);
-	buf_putc(b, '\n');
-	free(s);
+	return true;
+}
+
+/*
+ * Two shapes print bare, so that commands compose in shell scripts: a
+ * document that is one scalar field and nothing else prints the value
+ * (`patvers db path`); a document that is one table of one declared
+ * column and nothing else prints the values one per line, with no title
+ * or heading (lists of ids for completion and scripts).
+ */
+static bool text_bare(const struct pv_out *out, struct buf *b)
+{
+	json_t *only = NULL, *rec;
+	size_t fields = field_count(out, &only), i;
+	const struct table *t = out->ntables == 1 ? &out->tables[0] : NULL;
+
+	if (out->nnotes)
+		return false;
+	if (fields == 1 && !out->ntables && !is_block(only))
+		return text_bare_line(b, only);
+	if (fields || !t || !t->columns || !t->columns[0] || t->columns[1] || t->expand_key)
+		return false;
+	json_array_foreach(t->records, i, rec) {
+		json_t *v = json_object_get(rec, t->columns[0]);
+		if (v)
+			text_bare_line(b, v);
+	}
 	return true;
 }
 
@@ -1849,7 +1876,7 @@ static void render_text(const struct pv_out *out, struct buf *b)
 {
 	size_t i;
 
-	if (text_bare_value(out, b))
+	if (text_bare(out, b))
 		return;
 	text_fields(out, out->root, 0, b);
 	if (out->nnotes) {

@@ -673,7 +673,8 @@ enum pv_status pv_plan_check(struct pv_db *db, int school_year, pv_plan_finding_
 	if (status == PV_OK && all.oom)
 		status = pv_error_set(err, PV_ESOFTWARE, "out of memory");
 	if (status == PV_OK) {
-		qsort(all.items, all.n, sizeof *all.items, found_order);
+		if (all.n)
+			qsort(all.items, all.n, sizeof *all.items, found_order);
 		for (size_t i = 0; i < all.n; i++) {
 			struct pv_plan_finding f = { all.items[i].unit, all.items[i].rule,
 						     all.items[i].meeting, all.items[i].date,

@@ -164,7 +164,7 @@ static enum pv_status add_note(struct planner *p, const struct slot *s, const ch
 {
 	struct pv_generate_result *r = p->result;
 	struct pv_plan_note *grown;
-	char *text;
+	char *text, *unit;
 	va_list ap;
 	int n;
 
@@ -172,9 +172,12 @@ static enum pv_status add_note(struct planner *p, const struct slot *s, const ch
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	text = malloc((size_t)n + 1);
+	/* the note outlives the roster the slot's unit comes from */
+	unit = strdup(s->unit->slug);
 	grown = realloc(r->notes, (r->nnotes + 1) * sizeof *grown);
-	if (!text || !grown) {
+	if (!text || !unit || !grown) {
 		free(text);
+		free(unit);
 		if (grown)
 			r->notes = grown;
 		return pv_error_set(p->err, PV_ESOFTWARE, "out of memory");
@@ -184,7 +187,7 @@ static enum pv_status add_note(struct planner *p, const struct slot *s, const ch
 	vsnprintf(text, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	r->notes[r->nnotes++] = (struct pv_plan_note){
-		.meeting = 0, .unit = s->unit->slug, .date = s->date, .what = text,
+		.meeting = 0, .unit = unit, .date = s->date, .what = text,
 	};
 	return PV_OK;
 }
@@ -1421,7 +1424,7 @@ enum pv_status pv_schedule_generate(struct pv_db *db, const struct pv_generate_o
 	}
 	if (status == PV_OK)
 		status = spread_stats(&p);
-	if (status == PV_OK)
+	if (status == PV_OK && result->nnotes)
 		qsort(result->notes, result->nnotes, sizeof *result->notes, note_order);
 	planner_release(&p);
 	if (status != PV_OK)
@@ -1431,8 +1434,10 @@ enum pv_status pv_schedule_generate(struct pv_db *db, const struct pv_generate_o
 
 void pv_generate_result_release(struct pv_generate_result *result)
 {
-	for (size_t i = 0; i < result->nnotes; i++)
+	for (size_t i = 0; i < result->nnotes; i++) {
 		free((char *)result->notes[i].what);
+		free((char *)result->notes[i].unit);
+	}
 	free(result->notes);
 	pv_plan_free(result->plan);
 	memset(result, 0, sizeof *result);

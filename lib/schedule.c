@@ -232,7 +232,8 @@ void pv_plan_sort(struct pv_plan *plan)
 {
 	/* The participant arrays travel with their meetings through the
 	 * pointers inside them; parts[] only owns them, in any order. */
-	qsort(plan->meetings, plan->count, sizeof plan->meetings[0], meeting_order);
+	if (plan->count)
+		qsort(plan->meetings, plan->count, sizeof plan->meetings[0], meeting_order);
 }
 
 #define MEETING_COLUMNS \

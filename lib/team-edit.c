@@ -1,11 +1,10 @@
-/* Changing the roster: CSV import and export, add, assign, remove. */
+/* Changing the roster: CSV import, add, assign, unassign, remove. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "patvers/csvio.h"
-#include "patvers/output.h"
 #include "team-internal.h"
 
 /*
@@ -129,9 +128,52 @@ static enum pv_status check_name(const struct row *row, int f, const char *s,
 }
 
 enum { U_ID, U_NAME, U_TYPE, U_GRADES, U_GROUP, U_FIELDS };
+_Static_assert(U_FIELDS == TEAM_UNIT_COLUMNS, "units.csv columns");
 
-/* Fills `u` from the row, over its current values (fields not given keep
- * them). Strings point into the row or `base`. */
+/* A school's grades: required, FROM-TO within 1-10; other kinds none. */
+static enum pv_status unit_grades(const struct row *row, struct unit_rec *u,
+				  struct pv_error *err)
+{
+	const char *g = row->fields[U_GRADES], *id = row->fields[U_ID];
+	int col = col_of(row, U_GRADES);
+
+	if (u->pub.kind != PV_UNIT_SCHOOL) {
+		u->pub.grade_from = u->pub.grade_to = 0;
+		if (g && *g)
+			return roster_error(err, &row->at, col, "grades '%s' given for '%s', "
+					    "which is not a school", g, id);
+		return PV_OK;
+	}
+	if (g && *g && !team_grades_parse(g, &u->pub.grade_from, &u->pub.grade_to))
+		return roster_error(err, &row->at, col, "grades '%s' are not a range within "
+				    "1-10 (e.g. '1-7' or '8-10')", g);
+	if ((g && !*g) || !u->pub.grade_from)
+		return roster_error(err, &row->at, col,
+				    "school '%s' needs its grades (e.g. '1-7')", id);
+	return PV_OK;
+}
+
+/* A kindergarten's group; a unit that is no longer a kindergarten loses it. */
+static enum pv_status unit_group(const struct row *row, struct unit_rec *u,
+				 struct pv_error *err)
+{
+	const char *g = row->fields[U_GROUP];
+
+	if (g)
+		u->pub.group = *g ? g : NULL;
+	else if (u->pub.kind != PV_UNIT_KINDERGARTEN)
+		u->pub.group = NULL;
+	if (!u->pub.group)
+		return PV_OK;
+	if (u->pub.kind != PV_UNIT_KINDERGARTEN)
+		return roster_error(err, &row->at, col_of(row, U_GROUP),
+				    "only kindergartens belong to a kindergarten group, not "
+				    "%s '%s'", pv_unit_type_name(&u->pub), u->pub.slug);
+	return check_slug(row, U_GROUP, "group", u->pub.group, err);
+}
+
+/* Fills `u` from the row over the values it holds (fields not given keep
+ * them). Strings point into the row or the record `u` started as. */
 static enum pv_status unit_from_row(const struct row *row, struct unit_rec *u,
 				    struct pv_error *err)
 {
@@ -159,37 +201,12 @@ static enum pv_status unit_from_row(const struct row *row, struct unit_rec *u,
 				    "helse, ke, naervaer, god-oppvekst, annen)", f[U_TYPE]);
 	if (u->pub.kind != PV_UNIT_SERVICE)
 		u->pub.service = NULL;
-	if (f[U_GRADES] && *f[U_GRADES] && u->pub.kind != PV_UNIT_SCHOOL)
-		return roster_error(err, &row->at, col_of(row, U_GRADES),
-				    "grades '%s' given for '%s', which is not a school",
-				    f[U_GRADES], f[U_ID]);
-	if (u->pub.kind != PV_UNIT_SCHOOL) {
-		u->pub.grade_from = u->pub.grade_to = 0;
-	} else if (f[U_GRADES] && !team_grades_parse(f[U_GRADES], &u->pub.grade_from,
-						     &u->pub.grade_to)) {
-		return roster_error(err, &row->at, col_of(row, U_GRADES),
-				    *f[U_GRADES] ? "grades '%s' are not a range within 1-10 "
-						   "(e.g. '1-7' or '8-10')"
-						 : "school '%s' needs its grades (e.g. '1-7')",
-				    *f[U_GRADES] ? f[U_GRADES] : f[U_ID]);
-	} else if (!u->pub.grade_from) {
-		return roster_error(err, &row->at, col_of(row, U_GRADES),
-				    "school '%s' needs its grades (e.g. '1-7')", f[U_ID]);
-	}
-	if (f[U_GROUP])
-		u->pub.group = *f[U_GROUP] ? f[U_GROUP] : NULL;
-	else if (u->pub.kind != PV_UNIT_KINDERGARTEN)
-		u->pub.group = NULL;    /* changed kind: the group went with it */
-	if (u->pub.group && u->pub.kind != PV_UNIT_KINDERGARTEN)
-		return roster_error(err, &row->at, col_of(row, U_GROUP),
-				    "only kindergartens belong to a kindergarten group, not "
-				    "%s '%s'", pv_unit_type_name(&u->pub), f[U_ID]);
-	if (u->pub.group)
-		return check_slug(row, U_GROUP, "group", u->pub.group, err);
-	return PV_OK;
+	status = unit_grades(row, u, err);
+	return status == PV_OK ? unit_group(row, u, err) : status;
 }
 
 enum { P_ID, P_NAME, P_EMAIL, P_HOME, P_ROLES, P_UNITS, P_SUB, P_FIELDS };
+_Static_assert(P_FIELDS == TEAM_PERSON_COLUMNS, "people.csv columns");
 
 /* Splits `text` at any of `seps` into trimmed, non-empty tokens; calls fn
  * for each until it fails. `text` is copied. */
@@ -406,7 +423,7 @@ static enum pv_status person_from_row(struct pv_roster *r, const struct row *row
 static enum pv_status refuse_meetings(struct pv_db *db, const char *slug, bool unit,
 				      struct pv_error *err);
 
-static const struct pv_csv_column unit_columns[U_FIELDS] = {
+const struct pv_csv_column team_unit_columns[TEAM_UNIT_COLUMNS] = {
 	{ "id", (const char *const[]){ "slug", "kode", NULL }, true },
 	{ "navn", (const char *const[]){ "name", NULL }, true },
 	{ "type", (const char *const[]){ "kind", "art", "enhetstype", NULL }, true },
@@ -414,7 +431,7 @@ static const struct pv_csv_column unit_columns[U_FIELDS] = {
 	{ "gruppe", (const char *const[]){ "group", "barnehagegruppe", NULL }, false },
 };
 
-static const struct pv_csv_column person_columns[P_FIELDS] = {
+const struct pv_csv_column team_person_columns[TEAM_PERSON_COLUMNS] = {
 	{ "id", (const char *const[]){ "slug", "kode", NULL }, true },
 	{ "navn", (const char *const[]){ "name", NULL }, true },
 	{ "epost", (const char *const[]){ "e-post", "email", "e-mail", "epostadresse",
@@ -534,7 +551,7 @@ static enum pv_status read_csv(struct pv_roster *r, const char *text, size_t len
 	struct reader rd = { .r = r, .file = file, .people = people };
 	enum pv_status status;
 
-	rd.spec = people ? person_columns : unit_columns;
+	rd.spec = people ? team_person_columns : team_unit_columns;
 	rd.nspec = people ? P_FIELDS : U_FIELDS;
 	status = pv_csv_read_buffer(text, len, file, read_record, &rd, err);
 	if (status == PV_OK && !rd.have_header)
@@ -993,12 +1010,16 @@ enum pv_status pv_team_dependents(struct pv_db *db, const char *slug,
 
 /* The dependents as one line for an error message. */
 struct dep_text {
-	char buf[700];
-	char last_kind[32];
-	int shown, total, homes;
+	char buf[900];
+	char kind[32];       /* the kind being listed */
+	int in_kind;         /* of that kind so far */
+	int total, homes;
 	bool force;
 	bool person;
 };
+
+/* Each kind lists this many; the rest are counted. */
+#define DEPS_SHOWN 4
 
 static const char *kind_phrase(const char *kind, bool person)
 {
@@ -1015,11 +1036,28 @@ static const char *kind_phrase(const char *kind, bool person)
 	return kind;
 }
 
+static void dep_append(struct dep_text *t, const char *fmt, const char *a, const char *b,
+		       const char *c)
+{
+	size_t used = strlen(t->buf);
+
+	snprintf(t->buf + used, sizeof t->buf - used, fmt, a, b, c);
+}
+
+/* Closes the kind being listed with "(+N more)". */
+static void dep_flush(struct dep_text *t)
+{
+	char more[32];
+
+	if (t->in_kind <= DEPS_SHOWN)
+		return;
+	snprintf(more, sizeof more, "%d", t->in_kind - DEPS_SHOWN);
+	dep_append(t, " (+%s more%s%s)", more, "", "");
+}
+
 static void describe_dep(const struct pv_team_dependent *d, void *arg)
 {
 	struct dep_text *t = arg;
-	size_t used = strlen(t->buf);
-	bool new_kind = strcmp(t->last_kind, d->kind) != 0;
 
 	t->total++;
 	if (strcmp(d->kind, "home") == 0)
@@ -1027,21 +1065,17 @@ static void describe_dep(const struct pv_team_dependent *d, void *arg)
 	/* With --force only what force cannot undo is worth listing. */
 	if (t->force && strcmp(d->kind, "home") != 0)
 		return;
-	if (used > sizeof t->buf - 120) {
-		if (!strstr(t->buf, ", …"))
-			snprintf(t->buf + used, sizeof t->buf - used, ", …");
-		return;
+	if (strcmp(t->kind, d->kind) != 0) {
+		dep_flush(t);
+		dep_append(t, "%s%s ", *t->buf ? "; " : "", kind_phrase(d->kind, t->person), "");
+		snprintf(t->kind, sizeof t->kind, "%s", d->kind);
+		t->in_kind = 0;
 	}
-	if (new_kind)
-		snprintf(t->buf + used, sizeof t->buf - used, "%s%s ", used ? "; " : "",
-			 kind_phrase(d->kind, t->person));
-	else
-		snprintf(t->buf + used, sizeof t->buf - used, ", ");
-	used = strlen(t->buf);
-	snprintf(t->buf + used, sizeof t->buf - used, "%s%s%s%s", d->slug,
-		 *d->detail ? " (" : "", d->detail, *d->detail ? ")" : "");
-	snprintf(t->last_kind, sizeof t->last_kind, "%s", d->kind);
-	t->shown++;
+	if (t->in_kind++ >= DEPS_SHOWN)
+		return;
+	dep_append(t, t->in_kind > 1 ? ", %s" : "%s", d->slug, "", "");
+	if (*d->detail)
+		dep_append(t, " (%s)", d->detail, "", "");
 }
 
 /* Takes `slug` and what hangs on it out of the working roster. */
@@ -1085,6 +1119,7 @@ enum pv_status pv_team_remove(struct pv_db *db, const char *slug, bool force,
 	status = pv_team_dependents(db, slug, describe_dep, &t, NULL, err);
 	if (status != PV_OK)
 		return status;
+	dep_flush(&t);
 	if (t.homes)
 		return pv_error_set(err, PV_EDATA,
 				    "cannot remove '%s': it is the %s; move or remove them "
@@ -1103,231 +1138,5 @@ enum pv_status pv_team_remove(struct pv_db *db, const char *slug, bool force,
 		status = edit_commit(db, &e, NULL, err);
 	}
 	edit_end(&e);
-	return status;
-}
-
-/* ---- export ---- */
-
-static void put_field(FILE *fp, const char *value, bool last)
-{
-	pv_csv_write_field(fp, value, ';');
-	fputs(last ? "\r\n" : ";", fp);
-}
-
-static void export_unit(FILE *fp, const struct pv_unit *u)
-{
-	char grades[16] = "";
-
-	if (u->kind == PV_UNIT_SCHOOL)
-		snprintf(grades, sizeof grades, "%d-%d", u->grade_from, u->grade_to);
-	put_field(fp, u->slug, false);
-	put_field(fp, u->name, false);
-	put_field(fp, pv_unit_type_name(u), false);
-	put_field(fp, grades, false);
-	put_field(fp, u->group ? u->group : "", true);
-}
-
-/* The export order: schools; each group followed by its kindergartens;
- * kindergartens without a group; services. Fills `order` (nall_units). */
-static size_t unit_order(const struct pv_roster *r, const struct pv_unit **order)
-{
-	const struct pv_unit *const *list;
-	size_t n = 0, count;
-
-	list = pv_roster_units(r, PV_UNIT_SCHOOL, &count);
-	for (size_t i = 0; i < count; i++)
-		order[n++] = list[i];
-	list = pv_roster_units(r, PV_UNIT_GROUP, &count);
-	for (size_t i = 0; i < count; i++) {
-		size_t nm;
-		const struct pv_unit *const *members = pv_roster_group_members(r, list[i]->slug,
-									      &nm);
-		order[n++] = list[i];
-		for (size_t j = 0; j < nm; j++)
-			order[n++] = members[j];
-	}
-	list = pv_roster_units(r, PV_UNIT_KINDERGARTEN, &count);
-	for (size_t i = 0; i < count; i++) {
-		const struct pv_unit *g = list[i]->group ? pv_roster_unit(r, list[i]->group)
-							 : NULL;
-		if (!g || g->kind != PV_UNIT_GROUP)
-			order[n++] = list[i];
-	}
-	list = pv_roster_units(r, PV_UNIT_SERVICE, &count);
-	for (size_t i = 0; i < count; i++)
-		order[n++] = list[i];
-	return n;
-}
-
-/* Appends to a growing string; false when out of memory. */
-struct text {
-	char *s;
-	size_t len, cap;
-};
-
-static bool text_add(struct text *t, const char *a, const char *b)
-{
-	size_t need = t->len + strlen(a) + (b ? strlen(b) : 0) + 1;
-
-	if (need > t->cap) {
-		size_t cap = need * 2;
-		char *bigger = realloc(t->s, cap);
-		if (!bigger)
-			return false;
-		t->s = bigger;
-		t->cap = cap;
-	}
-	t->len += (size_t)sprintf(t->s + t->len, "%s%s", a, b ? b : "");
-	return true;
-}
-
-static bool listed(const char *const *items, size_t n, const char *s)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(items[i], s) == 0)
-			return true;
-	return false;
-}
-
-/*
- * The role and units cells for one person. When the assignments are
- * every role × every unit, both are plain lists; otherwise the most used
- * role (ties: the one held at the home unit) is the role cell and the
- * units cell spells out the others as UNIT:ROLE. Either way import reads back exactly these assignments.
- */
-static bool assignment_cells(const struct pv_assignment *a, size_t n, const char *home,
-			     struct text *roles, struct text *units)
-{
-	const char **role = malloc((n + 1) * sizeof *role);
-	const char **unit = malloc((n + 1) * sizeof *unit);
-	size_t nr = 0, nu = 0, best = 0, best_count = 0;
-	bool ok = role && unit;
-
-	for (size_t i = 0; ok && i < n; i++) {
-		if (!listed(role, nr, a[i].role))
-			role[nr++] = a[i].role;
-		if (!listed(unit, nu, a[i].unit->slug))
-			unit[nu++] = a[i].unit->slug;
-	}
-	/* Role names sorted, for a cell that does not depend on the order
-	 * the assignments were made in. */
-	for (size_t i = 1; ok && i < nr; i++)
-		for (size_t j = i; j > 0 && strcmp(role[j - 1], role[j]) > 0; j--) {
-			const char *tmp = role[j];
-			role[j] = role[j - 1];
-			role[j - 1] = tmp;
-		}
-	if (ok && nr * nu == n) {
-		for (size_t i = 0; ok && i < nr; i++)
-			ok = text_add(roles, i ? ", " : "", role[i]);
-		for (size_t i = 0; ok && i < nu; i++)
-			ok = text_add(units, i ? ", " : "", unit[i]);
-		goto out;
-	}
-	/* Two points a use, one more at home: "rektor" beats "medlem". */
-	for (size_t i = 0; i < nr; i++) {
-		size_t c = 0;
-		for (size_t j = 0; j < n; j++)
-			if (strcmp(a[j].role, role[i]) == 0)
-				c += 2 + (strcmp(a[j].unit->slug, home) == 0);
-		if (c > best_count) {
-			best = i;
-			best_count = c;
-		}
-	}
-	ok = ok && text_add(roles, "", role[best]);
-	for (size_t i = 0; ok && i < n; i++) {
-		bool main = strcmp(a[i].role, role[best]) == 0;
-		ok = text_add(units, units->len ? ", " : "", a[i].unit->slug) &&
-		     (main || text_add(units, ":", a[i].role));
-	}
-out:
-	free(role);
-	free(unit);
-	return ok;
-}
-
-static bool export_person(FILE *fp, const struct pv_roster *r, const struct pv_person *p)
-{
-	struct text roles = { 0 }, units = { 0 };
-	size_t n;
-	const struct pv_assignment *a = pv_roster_serves(r, p->slug, &n);
-	bool ok = text_add(&roles, "", NULL) && text_add(&units, "", NULL) &&
-		  assignment_cells(a, n, p->home, &roles, &units);
-
-	if (ok) {
-		put_field(fp, p->slug, false);
-		put_field(fp, p->name, false);
-		put_field(fp, p->email, false);
-		put_field(fp, p->home, false);
-		put_field(fp, roles.s, false);
-		put_field(fp, units.s, false);
-		put_field(fp, p->substitute ? p->substitute : "", true);
-	}
-	free(roles.s);
-	free(units.s);
-	return ok;
-}
-
-static void export_header(FILE *fp, const struct pv_csv_column *spec, size_t n)
-{
-	fputs("\xef\xbb\xbf", fp);
-	for (size_t i = 0; i < n; i++)
-		put_field(fp, spec[i].name, i + 1 == n);
-}
-
-static bool export_people(FILE *fp, const struct pv_roster *r,
-			  const struct pv_unit **order, size_t norder)
-{
-	size_t np;
-	const struct pv_person *const *people = pv_roster_people(r, &np);
-	bool ok = true;
-
-	export_header(fp, person_columns, P_FIELDS);
-	/* By home unit in the units file's order, then id. */
-	for (size_t u = 0; ok && u < norder; u++)
-		for (size_t i = 0; ok && i < np; i++)
-			if (strcmp(people[i]->home, order[u]->slug) == 0)
-				ok = export_person(fp, r, people[i]);
-	return ok;
-}
-
-enum pv_status pv_roster_export(const struct pv_roster *r, FILE *units, FILE *people,
-				struct pv_error *err)
-{
-	const struct pv_unit **order = malloc((r->nall_units + 1) * sizeof *order);
-	size_t n;
-	bool ok = true;
-
-	if (!order)
-		return no_memory(err);
-	n = unit_order(r, order);
-	if (units) {
-		export_header(units, unit_columns, U_FIELDS);
-		for (size_t i = 0; i < n; i++)
-			export_unit(units, order[i]);
-	}
-	if (people)
-		ok = export_people(people, r, order, n);
-	free(order);
-	if (!ok)
-		return no_memory(err);
-	if ((units && (fflush(units) != 0 || ferror(units))) ||
-	    (people && (fflush(people) != 0 || ferror(people))))
-		return pv_error_set(err, PV_EIO, "cannot write the roster: %s",
-				    strerror(errno));
-	return PV_OK;
-}
-
-enum pv_status pv_team_export(struct pv_db *db, FILE *units, FILE *people,
-			      struct pv_error *err)
-{
-	struct pv_roster *r;
-	enum pv_status status = pv_roster_load(db, NULL, &r, err);
-
-	if (status != PV_OK)
-		return status;
-	status = pv_roster_export(r, units, people, err);
-	pv_roster_free(r);
 	return status;
 }

@@ -1,7 +1,8 @@
-/* The roster's private model, shared by team.c, team-edit.c and team-check.c. */
+/* The roster's private model, shared by the lib/team*.c files. */
 #ifndef PATVERS_TEAM_INTERNAL_H
 #define PATVERS_TEAM_INTERNAL_H
 
+#include "patvers/csvio.h"
 #include "patvers/team.h"
 
 /*
@@ -132,6 +133,14 @@ enum pv_status roster_apply(struct pv_db *db, const struct pv_roster *old,
 			    const struct pv_roster *new, struct pv_team_counts *counts,
 			    struct pv_error *err);
 
+/* The CSV columns, canonical names first (export writes them): units
+ * id;navn;type;trinn;gruppe and people
+ * id;navn;epost;tjeneste;rolle;enheter;stedfortreder. */
+#define TEAM_UNIT_COLUMNS 5
+#define TEAM_PERSON_COLUMNS 7
+extern const struct pv_csv_column team_unit_columns[TEAM_UNIT_COLUMNS];
+extern const struct pv_csv_column team_person_columns[TEAM_PERSON_COLUMNS];
+
 /* Fills err at a record's origin (no position when it has none). */
 enum pv_status roster_error(struct pv_error *err, const struct origin *at, int col,
 			    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -141,6 +150,9 @@ enum pv_status roster_error(struct pv_error *err, const struct origin *at, int c
 void team_fold(const char *in, char *out, size_t size);
 /* The closest of `names` within two edits of `word`, or NULL. */
 const char *team_suggest(const char *word, const char *const *names, size_t count);
+/* Makes room for one more of `size`-byte items (doubling); false when out
+ * of memory. */
+bool team_grow(void **items, size_t *cap, size_t count, size_t size);
 /* Writes "; did you mean 'x'?" (or where to look) for an unknown role. */
 void team_role_hint(const struct pv_rules *rules, const char *text, char *buf, size_t size);
 /* A valid slug: 1–64 of a–z, 0–9, '-', not starting or ending with '-'. */

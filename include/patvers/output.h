@@ -31,7 +31,9 @@
  *          aligned columns (UTF-8 aware, numbers right-aligned), or
  *          "name: (none)" when it has no records; a blank line between
  *          sections; null is "-", booleans "yes"/"no". A document that
- *          is one scalar field and nothing else prints as the bare value
+ *          is one scalar field and nothing else prints as the bare value;
+ *          one that is one table with one declared column and nothing else
+ *          prints the values one per line, without title or heading
  *
  * Output is deterministic: nothing is added that the caller did not emit
  * (only the JSON "schema" key). In strings that are not valid UTF-8 each

@@ -241,7 +241,8 @@ person_with() {
 	run pv team remove eidsfoss
 	[ "$status" -eq 65 ]
 	[[ "$output" == *"home unit of anne-hoel, mia-foss"* ]]
-	[[ "$output" == *"per-vik (ppt-radgiver)"* ]]
+	[[ "$output" == *"served by anne-hoel (styrer), bo-ruud (bfs-kontakt)"* ]]
+	[[ "$output" == *"(+1 more)"* ]]
 	run pv team remove --force eidsfoss
 	[ "$status" -eq 65 ]
 	[[ "$output" == *"move or remove them first"* ]]
@@ -305,4 +306,32 @@ person_with() {
 	[ "$status" -eq 64 ]
 	run pv team import "$TEAM/excel-units.csv" "$TEAM/missing.csv"
 	[ "$status" -eq 66 ]
+}
+
+@test "remove refuses what planned meetings use, even with --force" {
+	import_excel
+	# two meetings as lib/schedule.c stores them: one planned, one held
+	sqlite3 "$PATVERS_DB" "
+		INSERT INTO meeting (id, uid, school_year, unit, kind, number, date,
+			start_time, end_time, status, leader)
+		VALUES (1, '2026-gjoklep-systemmote-1@patvers', 2026, 'gjoklep', 'systemmote', 1,
+			'2026-08-27', '12:30', '14:00', 'planned', 'ase-ovrebo'),
+		       (2, '2026-kjeldas-systemmote-1@patvers', 2026, 'kjeldas', 'systemmote', 1,
+			'2026-08-20', '12:30', '14:00', 'held', 'siri-dahl');
+		INSERT INTO meeting_participant (meeting, person, role, position)
+		VALUES (1, 'per-vik', 'ppt-radgiver', 1), (2, 'per-vik', 'ppt-radgiver', 1);"
+	run pv team remove per-vik
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"planned meetings 2026-gjoklep-systemmote-1@patvers (2026-08-27 systemmote)"* ]]
+	[[ "$output" != *"kjeldas-systemmote"* ]]
+	run pv team remove --force per-vik
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"2 meetings in the plan or the log refer to them"* ]]
+	run pv team import --replace "$TEAM/excel-units.csv" "$TEAM/bad-role-people.csv"
+	[ "$status" -eq 65 ]
+	run pv team import --replace "$EXAMPLES/holmestrand"
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"would be removed but is in use (meeting "* ]]
+	run pv --format csv team list --people
+	[ "${#lines[@]}" -eq 15 ]
 }

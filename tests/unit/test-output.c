@@ -1572,9 +1572,54 @@ static void test_free_unfinished(void **state)
 	pv_out_free(out);
 }
 
+/* ---- bare shapes ---- */
+
+static void build_id_list(struct pv_out *out)
+{
+	static const char *const columns[] = { "id", NULL };
+
+	pv_out_begin(out, "ids");
+	pv_out_begin_table(out, "units", columns);
+	pv_out_begin_record(out);
+	pv_out_str(out, "id", "hof");
+	pv_out_str(out, "name", "Hof skole");
+	pv_out_end_record(out);
+	pv_out_begin_record(out);
+	pv_out_str(out, "id", "kjeldas");
+	pv_out_str(out, "name", "Kjeldås skole");
+	pv_out_end_record(out);
+	pv_out_end_table(out);
+}
+
+static void build_id_list_with_field(struct pv_out *out)
+{
+	build_id_list(out);
+	pv_out_int(out, "count", 2);
+}
+
+static void test_one_column_table_prints_bare_lines(void **state)
+{
+	(void)state;
+	expect(PV_FORMAT_TEXT, build_id_list, "hof\nkjeldas\n");
+	/* the data formats keep every field */
+	expect(PV_FORMAT_CSV, build_id_list, "id\r\nhof\r\nkjeldas\r\n");
+	expect(PV_FORMAT_JSONL, build_id_list,
+	       "{\"id\":\"hof\",\"name\":\"Hof skole\"}\n"
+	       "{\"id\":\"kjeldas\",\"name\":\"Kjeldås skole\"}\n");
+}
+
+static void test_bare_only_when_nothing_else(void **state)
+{
+	(void)state;
+	expect(PV_FORMAT_TEXT, build_id_list_with_field,
+	       "count: 2\n\nunits:\nID\nhof\nkjeldas\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_one_column_table_prints_bare_lines),
+		cmocka_unit_test(test_bare_only_when_nothing_else),
 		cmocka_unit_test(test_sample_text),
 		cmocka_unit_test(test_sample_json),
 		cmocka_unit_test(test_sample_jsonl),
