@@ -980,6 +980,7 @@ static bool shift_in_week(struct planner *p, struct slot *s, int subs[])
 static enum pv_status place_fixed(struct planner *p, struct slot *s)
 {
 	int subs[MAX_PARTS];
+	enum pv_status status = PV_OK;
 	char date[11];
 
 	s->date = s->lo;
@@ -989,14 +990,16 @@ static enum pv_status place_fixed(struct planner *p, struct slot *s)
 			return add_note(p, s, "%s %s skipped: a participant is busy then",
 					pv_meeting_kind_name(s->kind), s->unit->slug);
 		}
-		s->placed = true;
-		occupy_slot(p, s);
-		return add_note(p, s, "%s moved from %s: the contact is busy then",
-				pv_meeting_kind_name(s->kind), pv_date_format(s->lo, date));
+		status = add_note(p, s, "%s moved from %s: the contact is busy then",
+				  pv_meeting_kind_name(s->kind), pv_date_format(s->lo, date));
 	}
 	s->placed = true;
+	/* substitutes first, so that the people who attend are the ones
+	 * marked busy */
+	if (status == PV_OK)
+		status = apply_substitutes(p, s, subs);
 	occupy_slot(p, s);
-	return apply_substitutes(p, s, subs);
+	return status;
 }
 
 /* Most loaded participant first: demand per possible day, ×100. */
