@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 
@@ -76,30 +77,53 @@ void cmd_note(const struct cmd_ctx *ctx, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* Roster, calendar, rules and log files are kilobytes; a bigger input is a
+ * mistake (or an attack), and reading it whole must not take the memory. */
+#define MAX_INPUT ((size_t)32 << 20)
+
 int cmd_read_file(struct cmd_ctx *ctx, const char *path, char **data, size_t *len)
 {
 	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	char *buf = NULL;
 	size_t size = 0, used = 0;
 	int status = PV_OK;
+	struct stat st;
 
 	*data = NULL;
 	*len = 0;
 	if (!fp)
 		return pv_error_set(&ctx->err, errno == ENOENT ? PV_ENOINPUT : PV_EIO,
 				    "cannot open '%s': %s", path, strerror(errno));
-	for (;;) {
+	/* A plain file tells its size: too big is refused before reading. */
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
+	    (unsigned long long)st.st_size > MAX_INPUT)
+		status = pv_error_set(&ctx->err, PV_EDATA,
+				      "'%s' is larger than %zu MiB: not a patvers input",
+				      path, MAX_INPUT >> 20);
+	while (status == PV_OK) {
 		if (size - used < 4096) {
-			char *grown = realloc(buf, size ? size * 2 : 65536);
+			/* Capped just past the limit: one read more tells it is too big. */
+			size_t want = size ? size * 2 : 65536;
+			char *grown;
+
+			if (want > MAX_INPUT + 65536)
+				want = MAX_INPUT + 65536;
+			grown = realloc(buf, want);
 			if (!grown) {
 				status = pv_error_set(&ctx->err, PV_ESOFTWARE, "out of memory");
 				break;
 			}
 			buf = grown;
-			size = size ? size * 2 : 65536;
+			size = want;
 		}
 		size_t n = fread(buf + used, 1, size - used - 1, fp);
 		used += n;
+		if (used > MAX_INPUT) {
+			status = pv_error_set(&ctx->err, PV_EDATA,
+					      "'%s' is larger than %zu MiB: not a patvers input",
+					      path, MAX_INPUT >> 20);
+			break;
+		}
 		if (n == 0)
 			break;
 	}

@@ -31,6 +31,9 @@ struct cmd_ctx {
 	bool color;                /* stdout is a terminal and colour allowed */
 	const struct cmd_entry *entry; /* the command running */
 	const char *name;          /* its full name, e.g. "db check" */
+	const struct pv_out_options *out_opts; /* the global output options, for
+				    * a command that writes through an emitter
+				    * of its own (report -o FILE) */
 };
 
 /*
@@ -52,6 +55,10 @@ struct cmd_entry {
 	const struct cmd_entry *subs;  /* NULL-name-terminated sub-verb table */
 	int (*exec)(struct cmd_ctx *ctx, int argc, char **argv);
 	bool hidden;                   /* not listed in help (e.g. __complete) */
+	const char *default_sub;       /* the sub-verb run when an option comes
+					* first (`report --half H2` is `report
+					* show --half H2`); NULL: a sub-verb is
+					* required */
 };
 
 /* The command table (cmd/patvers.c), NULL-terminated. */
@@ -65,10 +72,12 @@ extern const struct cmd_entry cmd_audit_entry;
 extern const struct cmd_entry cmd_calendar_entry;
 extern const struct cmd_entry cmd_team_entry;
 extern const struct cmd_entry cmd_schedule_entry;
+extern const struct cmd_entry cmd_remind_entry;
 extern const struct cmd_entry cmd_complete_entry;
 extern const struct cmd_entry cmd_fravaer_entry;
 extern const struct cmd_entry cmd_log_entry;
 extern const struct cmd_entry cmd_consent_entry;
+extern const struct cmd_entry cmd_report_entry;
 
 /* Replaces the command line the audit log records with the option names
  * and numeric arguments only (cmd-log.c): free text typed on the command
@@ -102,7 +111,8 @@ void cmd_note(const struct cmd_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Reads a whole file ("-" = stdin) into a malloc'ed NUL-terminated buffer;
- * caller frees. Missing file → PV_ENOINPUT, read error → PV_EIO. */
+ * caller frees. Missing file → PV_ENOINPUT, read error → PV_EIO, more
+ * than 32 MiB → PV_EDATA. */
 int cmd_read_file(struct cmd_ctx *ctx, const char *path, char **data, size_t *len);
 
 #endif

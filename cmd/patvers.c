@@ -18,10 +18,12 @@ const struct cmd_entry *const cmd_commands[] = {
 	&cmd_calendar_entry,
 	&cmd_team_entry,
 	&cmd_schedule_entry,
+	&cmd_remind_entry,
 	&cmd_complete_entry,
 	&cmd_fravaer_entry,
 	&cmd_log_entry,
 	&cmd_consent_entry,
+	&cmd_report_entry,
 	NULL,
 };
 
@@ -323,6 +325,7 @@ static int run_entry(struct globals *g, const struct cmd_entry *e, const char *f
 	ctx.today = today;
 	ctx.quiet = g->quiet;
 	ctx.color = g->out.color;
+	ctx.out_opts = &g->out;
 	if (!db_path)
 		return report(&ctx, pv_error_set(&ctx.err, PV_ESOFTWARE, "out of memory"));
 	ctx.out = pv_out_new(stdout, &g->out);
@@ -368,6 +371,17 @@ static int dispatch(struct globals *g, int argc, char **argv, int all_argc, char
 	snprintf(full_name, sizeof full_name, "%s", e->name);
 	if (e->subs) {
 		const struct cmd_entry *s;
+		/* options first: the default sub-verb, which parses them itself */
+		if (e->default_sub && (argc < 2 || (argv[1][0] == '-' &&
+		    strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-h") != 0)) &&
+		    (s = find_sub(e, e->default_sub)) != NULL) {
+			snprintf(full_name, sizeof full_name, "%s %s", e->name, s->name);
+			if (wants_help(argc, argv)) {
+				print_entry_help(stdout, e->name, s);
+				return PV_OK;
+			}
+			return run_entry(g, s, full_name, argc, argv, all_argc, all_argv);
+		}
 		if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 			print_entry_help(argc < 2 ? stderr : stdout, "", e);
 			return argc < 2 ? PV_EUSAGE : PV_OK;

@@ -164,6 +164,19 @@ static const char *const migrations[] = {
 	"  CHECK ((status = 'done') = (done_date IS NOT NULL)));"
 	"CREATE INDEX meeting_action_meeting ON meeting_action (meeting);"
 	"CREATE INDEX meeting_action_due ON meeting_action (status, due);",
+
+	/* 7: the half-year report (lib/report.c): a unit's own words for a
+	 * half-year (report note; one per unit, year and half) and when the
+	 * report was sent, by whom and to whom (report mark-sent), which
+	 * reminders read. */
+	"CREATE TABLE report_note ("
+	"  unit TEXT NOT NULL REFERENCES unit (slug) ON DELETE CASCADE,"
+	"  year INTEGER NOT NULL, half INTEGER NOT NULL CHECK (half IN (1, 2)),"
+	"  text TEXT NOT NULL, PRIMARY KEY (unit, year, half));"
+	"CREATE TABLE report_sent (year INTEGER NOT NULL,"
+	"  half INTEGER NOT NULL CHECK (half IN (1, 2)),"
+	"  sent TEXT NOT NULL, sent_by TEXT NOT NULL, recipient TEXT NOT NULL,"
+	"  PRIMARY KEY (year, half));",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
@@ -295,11 +308,68 @@ static enum pv_status create_private_file(const char *path, struct pv_error *err
 	return PV_OK;
 }
 
+/*
+ * Whoever may write the folder may replace the database, or plant the
+ * -wal file SQLite replays on open, so a world-writable folder is refused
+ * unless it is sticky (like /tmp): there others cannot replace our files,
+ * and check_side_files() catches a planted one. A folder that does not
+ * exist yet is made 0700 later.
+ */
+static enum pv_status check_folder(const char *path, struct pv_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	struct stat st;
+
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == path)
+		snprintf(dir, sizeof dir, "/");
+	else
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return PV_OK;
+	if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
+		return pv_error_set(err, PV_EIO,
+				    "refusing to open database '%s': its folder '%s' is "
+				    "world-writable (fix with 'chmod o-w %s', or move the "
+				    "database)", path, dir, dir);
+	return PV_OK;
+}
+
+/* The files SQLite keeps beside the database must be the owner's own
+ * plain files: another user's (or anyone's) -wal would be replayed into
+ * the database on open. */
+static enum pv_status check_side_files(const char *path, const struct stat *db,
+				       struct pv_error *err)
+{
+	static const char *const tails[] = { "-wal", "-shm", "-journal" };
+	char side[4096];
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+		snprintf(side, sizeof side, "%s%s", path, tails[i]);
+		if (lstat(side, &st) != 0)
+			continue;
+		if (!S_ISREG(st.st_mode) || st.st_uid != db->st_uid || (st.st_mode & S_IWOTH))
+			return pv_error_set(err, PV_EIO,
+					    "refusing to open database '%s': '%s' is %s "
+					    "(remove it if no patvers is running)", path, side,
+					    !S_ISREG(st.st_mode) ? "not a regular file" :
+					    st.st_uid != db->st_uid ? "owned by another user" :
+					    "world-writable");
+	}
+	return PV_OK;
+}
+
 static enum pv_status check_file(const char *path, enum pv_db_mode mode,
 				 struct pv_error *err)
 {
 	struct stat st;
+	enum pv_status status = check_folder(path, err);
 
+	if (status != PV_OK)
+		return status;
 	if (stat(path, &st) != 0) {
 		if (errno != ENOENT && errno != ENOTDIR)
 			return pv_error_set(err, PV_EIO, "cannot open database '%s': %s",
@@ -307,7 +377,13 @@ static enum pv_status check_file(const char *path, enum pv_db_mode mode,
 		if (mode != PV_DB_CREATE)
 			return pv_error_set(err, PV_ENOINPUT,
 					    "no database at '%s' (run 'patvers init' first)", path);
-		return create_private_file(path, err);
+		status = create_private_file(path, err);
+		if (status != PV_OK)
+			return status;
+		if (stat(path, &st) != 0)
+			return pv_error_set(err, PV_EIO, "cannot open database '%s': %s",
+					    path, strerror(errno));
+		return check_side_files(path, &st, err);
 	}
 	if (!S_ISREG(st.st_mode))
 		return pv_error_set(err, PV_EIO, "database '%s' is not a regular file", path);
@@ -315,7 +391,7 @@ static enum pv_status check_file(const char *path, enum pv_db_mode mode,
 		return pv_error_set(err, PV_EIO,
 				    "refusing to open database '%s': it is world-writable "
 				    "(fix with 'chmod 600 %s')", path, path);
-	return PV_OK;
+	return check_side_files(path, &st, err);
 }
 
 static enum pv_status read_version(struct pv_db *db, int *version, struct pv_error *err)

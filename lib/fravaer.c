@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/mman.h>
+
 #include <sodium.h>
 
 #include "patvers/audit.h"
@@ -11,14 +13,21 @@
 #include "patvers/fravaer.h"
 
 /*
- * Memory. A pupil is a 32-byte record, its id in a shared arena and a
- * 4-byte hash slot (table at most half full); each school day with a
- * registration is one 8-byte `struct day`, kept sorted in an array that
- * grows by doubling. Rows on the same date fold into one day, so the
- * size is bounded by pupils × school days, whatever the number of rows:
- * at 640 000 pupils ~60 MB fixed, plus 8 bytes per distinct (pupil,
- * school day) with a registration — 80 MB for 10 M distinct ones, and at
- * most 190 school days × 8 B = 1.5 KB per pupil in a whole school year.
+ * Memory: nothing of a row is kept once it is folded into its pupil, so
+ * the size follows the pupils, never the rows. A pupil is a 40-byte
+ * record plus 16–32 bytes of hash table (at most half full); each school
+ * day with a registration for that pupil is one 8-byte `struct day` in a
+ * sorted array with up to 2× room to grow, and any number of rows on one
+ * date fold into it. So memory is about 100 B per pupil + at most 16 B
+ * per (pupil, school day) with a registration:
+ *
+ *   bound per pupil, whole year: 100 B + 190 school days × 16 B ≈ 3.1 KB
+ *   national, 640 000 pupils:     ≤ 2 GB even if all were absent daily
+ *   10 M rows (≤ 10 M such days): ≤ 64 MB + 160 MB = 224 MB (216 MB measured)
+ *
+ * A dense array per pupil (a slot for every day of the year, as small as
+ * 4 bytes) would cost 760 B–1.5 KB per pupil from the first row: 0.5–1 GB
+ * at national scale, where real pupils have ~15 dates with a registration.
  */
 
 #define DAY_UNDOC 1u   /* an `absent` row that is not documented */
@@ -35,18 +44,38 @@ struct day {
 	uint16_t other;   /* minutes of rows not for known illness, capped */
 };
 
+/* Ids are short in practice: kept in the record, the lookup touches one
+ * cache line less per row (in the arena when longer). */
+#define INLINE_ID 16
+
 struct student {
-	const char *id;   /* in the arena */
-	uint32_t school;  /* index into schools */
 	uint32_t hash;
+	uint32_t school;  /* index into schools */
 	uint16_t n, cap;
+	uint32_t len;     /* of the id */
+	union {
+		char in[INLINE_ID];      /* len < INLINE_ID */
+		const char *out;         /* in the arena */
+	} id;
 	struct day *days; /* sorted by day */
 };
 
-/* A school as the input names it, with its school days up to as_of. */
-struct school {
-	char *name;
+/* A hash slot carries the hash, so a probe past another pupil does not
+ * read that pupil's record. */
+struct slot {
 	uint32_t hash;
+	uint32_t index;   /* + 1; 0 is empty */
+};
+
+/* A school as the input names it, with its school days up to as_of.
+ * What every row asks (the name and whether a day is open) sits in the
+ * record itself: a few thousand of them stay in the CPU cache. */
+struct school {
+	uint32_t hash;
+	uint32_t len;
+	char *long_name;  /* when the name does not fit in short_name */
+	char short_name[40];
+	uint64_t open[(YEAR_DAYS + 63) / 64];
 	uint16_t *before; /* before[i]: school days in [0, i); ndays + 1 entries */
 	uint16_t *list;   /* the school days, ascending; before[ndays] entries */
 };
@@ -56,6 +85,34 @@ struct chunk {
 	size_t used, size;
 	char data[];
 };
+
+/*
+ * Rows wait in a small batch before they are folded in. Each pupil's
+ * record and day array sit somewhere in a few hundred MB, so a row costs
+ * three cache misses in a row (hash slot, record, days); walking a batch
+ * three times with prefetches lets the misses of many rows overlap. The
+ * batch is fixed in size: memory still does not grow with the rows.
+ */
+#define BATCH 64
+#define BATCH_ID_BYTES 8192
+
+struct pending {
+	uint32_t hash;
+	uint32_t school;
+	uint32_t len;
+	uint16_t day;
+	uint16_t minutes;         /* capped at day_minutes */
+	uint8_t flags;
+	bool illness;
+	const char *id;           /* in batch_ids */
+	const struct student *guess;
+};
+
+/* Day arrays hold 4, 8, …, 512 days (a year has at most 366); grown ones
+ * go back to a free list of their size for the next pupil, so the arrays
+ * cost neither malloc headers nor malloc's bookkeeping. */
+#define DAY_CLASSES 8
+#define DAY_MIN_CAP 4
 
 /* Per input file: where the columns are. */
 enum col { C_STUDENT, C_SCHOOL, C_DATE, C_TYPE, C_MINUTES, C_DOCUMENTED, C_REASON,
@@ -79,17 +136,24 @@ struct pv_fravaer {
 
 	struct school *schools;
 	size_t nschools, school_cap;
-	uint32_t *school_slots;   /* index + 1; 0 is empty */
+	struct slot *school_slots;
 	size_t nschool_slots;
 	size_t last_school;       /* the previous row's school, + 1 */
 
 	struct student *students;
 	size_t nstudents, student_cap;
-	uint32_t *slots;          /* index + 1; 0 is empty */
+	struct slot *slots;
 	size_t nslots;
 
 	struct chunk *arena;
+	struct chunk *pool;       /* day arrays are carved from here */
+	void *free_days[DAY_CLASSES];
 	struct pv_fravaer_stats stats;
+
+	struct pending batch[BATCH];
+	size_t nbatch;
+	char batch_ids[BATCH_ID_BYTES];
+	size_t batch_used;
 
 	struct pv_fravaer_flagged *flagged;
 	size_t nflagged;
@@ -146,6 +210,29 @@ void pv_fravaer_params_from_rules(const struct pv_rules *rules,
 
 /* ---- memory ---- */
 
+/*
+ * The big tables are read at random, one row at a time: with 4 KB pages
+ * nearly every access also misses the TLB. Huge pages (where the system
+ * allows them) saved about a fifth of the time at national scale.
+ */
+#define HUGE_PAGE (2u * 1024 * 1024)
+
+static void *big_calloc(size_t size)
+{
+	void *p = NULL;
+
+	if (size < HUGE_PAGE)
+		return calloc(1, size);
+	size = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+	if (posix_memalign(&p, HUGE_PAGE, size) != 0)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, size, MADV_HUGEPAGE);
+#endif
+	memset(p, 0, size);
+	return p;
+}
+
 /* A copy of s[0..len) in the arena, NUL-terminated; NULL when out of memory. */
 static const char *arena_copy(struct pv_fravaer *f, const char *s, size_t len)
 {
@@ -170,6 +257,49 @@ static const char *arena_copy(struct pv_fravaer *f, const char *s, size_t len)
 	return p;
 }
 
+/* Room for 4 << cls days: from the free list, else carved from the pool. */
+static struct day *days_alloc(struct pv_fravaer *f, int cls)
+{
+	size_t size = (size_t)(DAY_MIN_CAP << cls) * sizeof(struct day);
+	struct chunk *c = f->pool;
+	void *p = f->free_days[cls];
+
+	if (p) {
+		memcpy(&f->free_days[cls], p, sizeof p);   /* the next one */
+		return p;
+	}
+	if (!c || c->size - c->used < size) {
+		/* grows with the pupils: 64 KB chunks first, 4 MB ones later */
+		size_t bytes = f->nstudents > 50000 ? 2 * HUGE_PAGE : 65536;
+
+		c = big_calloc(bytes);
+		if (!c)
+			return NULL;
+		c->next = f->pool;
+		c->used = 0;
+		c->size = bytes - sizeof *c;
+		f->pool = c;
+	}
+	p = c->data + c->used;
+	c->used += size;
+	return p;
+}
+
+static void days_release(struct pv_fravaer *f, struct day *days, int cls)
+{
+	memcpy(days, &f->free_days[cls], sizeof f->free_days[cls]);
+	f->free_days[cls] = days;
+}
+
+static int days_class(uint16_t cap)
+{
+	int cls = 0;
+
+	while ((DAY_MIN_CAP << cls) < cap)
+		cls++;
+	return cls;
+}
+
 /* FNV-1a: short ids, and fast enough that libcsv stays the bottleneck. */
 static uint32_t hash_bytes(const char *s, size_t len, uint32_t h)
 {
@@ -180,25 +310,27 @@ static uint32_t hash_bytes(const char *s, size_t len, uint32_t h)
 	return h;
 }
 
-static bool grow_slots(uint32_t **slots, size_t *nslots, size_t count,
-		       const void *items, size_t item_size, size_t hash_offset)
+/* Keeps a table at most half full: doubles it and re-inserts `count`
+ * items whose hashes `hash_of` gives. */
+static bool grow_slots(struct slot **slots, size_t *nslots, size_t count,
+		       uint32_t (*hash_of)(const struct pv_fravaer *, size_t),
+		       const struct pv_fravaer *f)
 {
 	size_t n = *nslots ? *nslots * 2 : 1024;
-	uint32_t *s;
+	struct slot *s;
 
-	if (count * 2 < *nslots)
+	if ((count + 1) * 2 <= *nslots)
 		return true;
-	s = calloc(n, sizeof *s);
+	s = big_calloc(n * sizeof *s);
 	if (!s)
 		return false;
 	for (size_t i = 0; i < count; i++) {
-		uint32_t h;
+		uint32_t h = hash_of(f, i);
 		size_t k;
 
-		memcpy(&h, (const char *)items + i * item_size + hash_offset, sizeof h);
-		for (k = h & (n - 1); s[k]; k = (k + 1) & (n - 1))
+		for (k = h & (n - 1); s[k].index; k = (k + 1) & (n - 1))
 			;
-		s[k] = (uint32_t)i + 1;
+		s[k] = (struct slot){ h, (uint32_t)i + 1 };
 	}
 	free(*slots);
 	*slots = s;
@@ -206,7 +338,21 @@ static bool grow_slots(uint32_t **slots, size_t *nslots, size_t count,
 	return true;
 }
 
+static void slot_put(struct slot *slots, size_t nslots, uint32_t h, size_t index)
+{
+	size_t k;
+
+	for (k = h & (nslots - 1); slots[k].index; k = (k + 1) & (nslots - 1))
+		;
+	slots[k] = (struct slot){ h, (uint32_t)index + 1 };
+}
+
 /* ---- schools ---- */
+
+static const char *school_name(const struct school *s)
+{
+	return s->len < sizeof s->short_name ? s->short_name : s->long_name;
+}
 
 /* The school days of `name` from 1 August to as_of, from the calendar. */
 static enum pv_status school_days(struct pv_fravaer *f, struct school *s,
@@ -220,34 +366,43 @@ static enum pv_status school_days(struct pv_fravaer *f, struct school *s,
 		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
 	for (int i = 0; i < f->ndays; i++) {
 		s->before[i] = (uint16_t)n;
-		if (pv_calendar_is_school_day(f->cal, s->name, f->first + i))
+		if (pv_calendar_is_school_day(f->cal, school_name(s), f->first + i)) {
 			s->list[n++] = (uint16_t)i;
+			s->open[i / 64] |= 1ull << (i % 64);
+		}
 	}
 	s->before[f->ndays] = (uint16_t)n;
 	return PV_OK;
+}
+
+static uint32_t school_hash(const struct pv_fravaer *f, size_t i)
+{
+	return f->schools[i].hash;
+}
+
+static bool school_is(const struct school *s, uint32_t h, const char *name, size_t len)
+{
+	return s->hash == h && s->len == len && memcmp(school_name(s), name, len) == 0;
 }
 
 static enum pv_status school_find(struct pv_fravaer *f, const char *name, size_t len,
 				  size_t *out, struct pv_error *err)
 {
 	uint32_t h = hash_bytes(name, len, 2166136261u);
-	size_t k, mask;
+	size_t k, mask = f->nschool_slots - 1;
 	struct school *s;
 	enum pv_status st;
 
-	if (f->last_school) {
-		s = &f->schools[f->last_school - 1];
-		if (s->hash == h && strcmp(s->name, name) == 0) {
-			*out = f->last_school - 1;
-			return PV_OK;
-		}
+	if (f->last_school && school_is(&f->schools[f->last_school - 1], h, name, len)) {
+		*out = f->last_school - 1;
+		return PV_OK;
 	}
-	mask = f->nschool_slots - 1;
-	for (k = h & mask; f->nschool_slots && f->school_slots[k]; k = (k + 1) & mask) {
-		s = &f->schools[f->school_slots[k] - 1];
-		if (s->hash == h && strcmp(s->name, name) == 0) {
-			*out = f->school_slots[k] - 1;
-			f->last_school = *out + 1;
+	for (k = h & mask; f->nschool_slots && f->school_slots[k].index; k = (k + 1) & mask) {
+		const struct slot *sl = &f->school_slots[k];
+
+		if (sl->hash == h && school_is(&f->schools[sl->index - 1], h, name, len)) {
+			*out = sl->index - 1;
+			f->last_school = sl->index;
 			return PV_OK;
 		}
 	}
@@ -259,23 +414,20 @@ static enum pv_status school_find(struct pv_fravaer *f, const char *name, size_t
 		f->schools = grown;
 		f->school_cap = cap;
 	}
+	if (!grow_slots(&f->school_slots, &f->nschool_slots, f->nschools, school_hash, f))
+		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
 	s = &f->schools[f->nschools];
 	memset(s, 0, sizeof *s);
 	s->hash = h;
-	s->name = strdup(name);
-	f->nschools++;
-	if (!s->name)
+	s->len = (uint32_t)len;
+	if (len >= sizeof s->short_name && !(s->long_name = malloc(len + 1)))
 		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
+	memcpy(s->long_name ? s->long_name : s->short_name, name, len + 1);
+	f->nschools++;
 	st = school_days(f, s, err);
 	if (st != PV_OK)
 		return st;
-	if (!grow_slots(&f->school_slots, &f->nschool_slots, f->nschools - 1, f->schools,
-			sizeof *f->schools, offsetof(struct school, hash)))
-		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
-	mask = f->nschool_slots - 1;
-	for (k = h & mask; f->school_slots[k]; k = (k + 1) & mask)
-		;
-	f->school_slots[k] = (uint32_t)f->nschools;
+	slot_put(f->school_slots, f->nschool_slots, h, f->nschools - 1);
 	*out = f->nschools - 1;
 	f->last_school = f->nschools;
 	return PV_OK;
@@ -283,47 +435,72 @@ static enum pv_status school_find(struct pv_fravaer *f, const char *name, size_t
 
 static bool school_open(const struct school *s, int i)
 {
-	return s->before[i + 1] != s->before[i];
+	return s->open[i / 64] >> (i % 64) & 1;
 }
 
 /* ---- students ---- */
 
-static struct student *student_find(struct pv_fravaer *f, size_t school, const char *id,
-				    size_t len, struct pv_error *err)
+static const char *student_id(const struct student *st)
 {
-	uint32_t h = hash_bytes(id, len, 2166136261u ^ (uint32_t)school * 0x9e3779b9u);
+	return st->len < INLINE_ID ? st->id.in : st->id.out;
+}
+
+static uint32_t student_hash(const struct pv_fravaer *f, size_t i)
+{
+	return f->students[i].hash;
+}
+
+static bool student_is(const struct student *st, size_t school, const char *id, size_t len)
+{
+	return st->school == school && st->len == len && memcmp(student_id(st), id, len) == 0;
+}
+
+static uint32_t student_key(size_t school, const char *id, size_t len)
+{
+	return hash_bytes(id, len, 2166136261u ^ (uint32_t)school * 0x9e3779b9u);
+}
+
+/* The pupil (school, id) whose student_key is h, made when new. */
+static struct student *student_find(struct pv_fravaer *f, uint32_t h, size_t school,
+				    const char *id, size_t len, struct pv_error *err)
+{
 	size_t k, mask = f->nslots - 1;
 	struct student *st;
 
-	for (k = h & mask; f->nslots && f->slots[k]; k = (k + 1) & mask) {
-		st = &f->students[f->slots[k] - 1];
-		if (st->hash == h && st->school == school && strcmp(st->id, id) == 0)
-			return st;
+	for (k = h & mask; f->nslots && f->slots[k].index; k = (k + 1) & mask) {
+		const struct slot *sl = &f->slots[k];
+
+		if (sl->hash == h && student_is(&f->students[sl->index - 1], school, id, len))
+			return &f->students[sl->index - 1];
 	}
+	if (f->nstudents >= UINT32_MAX / 2 || len > UINT32_MAX)
+		goto oom;
 	if (f->nstudents == f->student_cap) {
 		size_t cap = f->student_cap ? f->student_cap * 2 : 1024;
-		struct student *grown = realloc(f->students, cap * sizeof *grown);
+		struct student *grown = big_calloc(cap * sizeof *grown);
 		if (!grown)
 			goto oom;
+		if (f->nstudents)
+			memcpy(grown, f->students, f->nstudents * sizeof *grown);
+		free(f->students);
 		f->students = grown;
 		f->student_cap = cap;
 	}
-	if (f->nstudents >= UINT32_MAX / 2)
-		goto oom;
-	if (!grow_slots(&f->slots, &f->nslots, f->nstudents, f->students,
-			sizeof *f->students, offsetof(struct student, hash)))
+	if (!grow_slots(&f->slots, &f->nslots, f->nstudents, student_hash, f))
 		goto oom;
 	st = &f->students[f->nstudents];
 	memset(st, 0, sizeof *st);
-	st->id = arena_copy(f, id, len);
-	if (!st->id)
-		goto oom;
+	st->len = (uint32_t)len;
+	if (len < INLINE_ID) {
+		memcpy(st->id.in, id, len);
+	} else {
+		st->id.out = arena_copy(f, id, len);
+		if (!st->id.out)
+			goto oom;
+	}
 	st->school = (uint32_t)school;
 	st->hash = h;
-	mask = f->nslots - 1;
-	for (k = h & mask; f->slots[k]; k = (k + 1) & mask)
-		;
-	f->slots[k] = (uint32_t)++f->nstudents;
+	slot_put(f->slots, f->nslots, h, f->nstudents++);
 	return st;
 oom:
 	pv_error_set(err, PV_ESOFTWARE, "out of memory");
@@ -331,7 +508,7 @@ oom:
 }
 
 /* The entry for day i, made when missing; NULL when out of memory. */
-static struct day *student_day(struct student *st, int i)
+static struct day *student_day(struct pv_fravaer *f, struct student *st, int i)
 {
 	size_t lo = 0, hi = st->n;
 
@@ -351,12 +528,20 @@ static struct day *student_day(struct student *st, int i)
 			return &st->days[lo];
 	}
 	if (st->n == st->cap) {
-		uint16_t cap = st->cap ? (uint16_t)(st->cap * 2) : 2;
-		struct day *grown = realloc(st->days, cap * sizeof *grown);
+		int cls = st->cap ? days_class(st->cap) + 1 : 0;
+		struct day *grown;
+
+		if (cls >= DAY_CLASSES)
+			return NULL;   /* cannot happen: a year has 366 days */
+		grown = days_alloc(f, cls);
 		if (!grown)
 			return NULL;
+		if (st->n) {
+			memcpy(grown, st->days, st->n * sizeof *grown);
+			days_release(f, st->days, cls - 1);
+		}
 		st->days = grown;
-		st->cap = cap;
+		st->cap = (uint16_t)(DAY_MIN_CAP << cls);
 	}
 	memmove(&st->days[lo + 1], &st->days[lo], (st->n - lo) * sizeof *st->days);
 	st->n++;
@@ -393,7 +578,14 @@ static bool parse_type(const char *s, enum reg_type *out)
 	static const char *const late[] = { "late", "forsent", "forsentkomming", NULL };
 	static const char *const left[] = { "left", "forlot", "gått", NULL };
 
-	if (one_of(s, absent))
+	/* the spellings school systems write, byte for byte, before folding */
+	if (strcmp(s, "fravær") == 0 || strcmp(s, "absent") == 0)
+		*out = REG_ABSENT;
+	else if (strcmp(s, "forsent") == 0 || strcmp(s, "late") == 0)
+		*out = REG_LATE;
+	else if (strcmp(s, "forlot") == 0 || strcmp(s, "left") == 0)
+		*out = REG_LEFT;
+	else if (one_of(s, absent))
 		*out = REG_ABSENT;
 	else if (one_of(s, late))
 		*out = REG_LATE;
@@ -410,7 +602,7 @@ static bool parse_documented(const char *s, bool *out)
 	static const char *const yes[] = { "yes", "ja", "1", "true", NULL };
 	static const char *const no[] = { "no", "nei", "0", "false", NULL };
 
-	if (!*s || one_of(s, no))
+	if (!*s || strcmp(s, "nei") == 0 || one_of(s, no))
 		*out = false;
 	else if (one_of(s, yes))
 		*out = true;
@@ -423,7 +615,7 @@ static bool parse_illness(const char *s)
 {
 	static const char *const illness[] = { "illness", "sykdom", "syk", NULL };
 
-	return *s && one_of(s, illness);
+	return *s && (strcmp(s, "sykdom") == 0 || one_of(s, illness));
 }
 
 /* A whole number >= 0 (digits only); large values saturate, as a day
@@ -521,14 +713,88 @@ static uint16_t add_capped(uint16_t have, long add, int cap)
 	return (uint16_t)(sum > cap ? cap : sum);
 }
 
+/* Folds one registration into its pupil's day. */
+static enum pv_status apply(struct pv_fravaer *f, const struct pending *p,
+			    struct pv_error *err)
+{
+	struct student *st = student_find(f, p->hash, p->school, p->id, p->len, err);
+	struct day *d;
+
+	if (!st)
+		return PV_ESOFTWARE;   /* out of memory, err filled */
+	d = student_day(f, st, p->day);
+	if (!d)
+		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
+	d->all = add_capped(d->all, p->minutes, f->p.day_minutes);
+	if (!p->illness)
+		d->other = add_capped(d->other, p->minutes, f->p.day_minutes);
+	d->flags |= p->flags;
+	return PV_OK;
+}
+
+/* Folds in the batch: two passes of prefetches, then the real work in
+ * row order (the guesses are only hints; apply() looks up properly). */
+static enum pv_status flush(struct pv_fravaer *f, struct pv_error *err)
+{
+	size_t mask = f->nslots - 1;
+	enum pv_status st = PV_OK;
+
+	for (size_t i = 0; i < f->nbatch; i++) {
+		struct pending *p = &f->batch[i];
+
+		p->guess = NULL;
+		for (size_t k = p->hash & mask; f->nslots && f->slots[k].index;
+		     k = (k + 1) & mask) {
+			if (f->slots[k].hash == p->hash) {
+				p->guess = &f->students[f->slots[k].index - 1];
+				__builtin_prefetch(p->guess);
+				break;
+			}
+		}
+	}
+	for (size_t i = 0; i < f->nbatch; i++) {
+		const struct student *g = f->batch[i].guess;
+
+		if (g && g->hash == f->batch[i].hash && g->n)
+			__builtin_prefetch(&g->days[g->n - 1], 1);
+	}
+	for (size_t i = 0; i < f->nbatch && st == PV_OK; i++)
+		st = apply(f, &f->batch[i], err);
+	f->nbatch = 0;
+	f->batch_used = 0;
+	return st;
+}
+
+/* Queues a registration (its id copied into the batch). */
+static enum pv_status stage(struct pv_fravaer *f, struct pending *p, struct pv_error *err)
+{
+	enum pv_status st;
+
+	if (p->len >= sizeof f->batch_ids) {   /* a huge id: no queueing */
+		st = flush(f, err);
+		return st == PV_OK ? apply(f, p, err) : st;
+	}
+	if (f->nbatch == BATCH || f->batch_used + p->len + 1 > sizeof f->batch_ids) {
+		st = flush(f, err);
+		if (st != PV_OK)
+			return st;
+	}
+	memcpy(f->batch_ids + f->batch_used, p->id, p->len + 1);
+	p->id = f->batch_ids + f->batch_used;
+	f->batch_used += p->len + 1;
+	if (f->nslots)
+		__builtin_prefetch(&f->slots[p->hash & (f->nslots - 1)]);
+	f->batch[f->nbatch++] = *p;
+	return PV_OK;
+}
+
 /* Folds a valid row into the screening, or counts why it is ignored. */
 static enum pv_status take_row(struct pv_fravaer *f, const struct row *r,
 			       struct pv_error *err)
 {
 	enum pv_status status;
 	size_t school = 0;
-	struct student *st;
-	struct day *d;
+	struct pending p;
 	long minutes;
 	int i;
 
@@ -548,24 +814,20 @@ static enum pv_status take_row(struct pv_fravaer *f, const struct row *r,
 		f->stats.non_school_day++;
 		return PV_OK;
 	}
-	st = student_find(f, school, r->student, r->student_len, err);
-	if (!st)
-		return PV_ESOFTWARE;   /* out of memory, err filled */
-	d = student_day(st, i);
-	if (!d)
-		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
 	/* no minutes: an absence is a whole day, lateness and leaving none */
 	minutes = r->minutes >= 0 ? r->minutes : r->type == REG_ABSENT ? f->p.day_minutes : 0;
-	d->all = add_capped(d->all, minutes, f->p.day_minutes);
-	if (!r->illness)
-		d->other = add_capped(d->other, minutes, f->p.day_minutes);
-	if (r->type == REG_ABSENT && !r->documented)
-		d->flags |= DAY_UNDOC;
-	else if (r->type == REG_LATE)
-		d->flags |= DAY_LATE;
-	else if (r->type == REG_LEFT)
-		d->flags |= DAY_LEFT;
-	return PV_OK;
+	p = (struct pending){
+		.hash = student_key(school, r->student, r->student_len),
+		.school = (uint32_t)school,
+		.len = (uint32_t)r->student_len,
+		.day = (uint16_t)i,
+		.minutes = add_capped(0, minutes, f->p.day_minutes),
+		.flags = r->type == REG_ABSENT ? (r->documented ? 0 : DAY_UNDOC) :
+			 r->type == REG_LATE ? DAY_LATE : DAY_LEFT,
+		.illness = r->illness,
+		.id = r->student,
+	};
+	return stage(f, &p, err);
 }
 
 static const struct pv_csv_column columns[C_COUNT] = {
@@ -614,6 +876,8 @@ static enum pv_status read_any(struct pv_fravaer *f, FILE *fp, const char *data,
 		return pv_error_set(err, PV_ESOFTWARE, "screening already finished");
 	st = fp ? pv_csv_read(fp, filename, on_record, &rd, err) :
 		  pv_csv_read_buffer(data, len, filename, on_record, &rd, err);
+	if (st == PV_OK)
+		st = flush(f, err);
 	if (st == PV_OK && !rd.in.have_header)
 		st = pv_error_set_at(err, PV_EDATA, filename, 1, 0,
 				     "empty file: expected a header with student, school, date "
@@ -717,18 +981,26 @@ static void share(const struct pv_fravaer *f, const struct student *st,
 		  const struct school *sc, struct pv_fravaer_hit *h)
 {
 	const struct pv_fravaer_params *p = &f->p;
-	long long total = 0, a = 0, best_a = 0, best_s = 1;
+	long long most = 0, a = 0, best_a = 0, best_s = 1;
 	int end, k;
 	size_t in = 0, out = 0;
 	pv_date first = 0;
 	bool met = false;
 
-	for (size_t i = 0; i < st->n; i++)
-		total += st->days[i].other;
-	/* even all of it in one window of the fewest school days falls short */
-	if (!st->n || total * 100 < (long long)p->window_percent * p->window_min_school_days *
-				    p->day_minutes)
+	/* the most absence in any window: even in one of the fewest school
+	 * days allowed, too little falls short, and most pupils stop here */
+	for (size_t i = 0; i < st->n; i++) {
+		a += st->days[i].other;
+		for (; st->days[i].day - st->days[out].day >= p->window_days; out++)
+			a -= st->days[out].other;
+		if (a > most)
+			most = a;
+	}
+	if (most * 100 < (long long)p->window_percent * p->window_min_school_days *
+			  p->day_minutes)
 		return;
+	a = 0;
+	out = 0;
 	end = st->days[st->n - 1].day + p->window_days - 1;
 	if (end > f->ndays - 1)
 		end = f->ndays - 1;
@@ -773,8 +1045,8 @@ static bool screen_student(const struct pv_fravaer *f, const struct student *st,
 	share(f, st, &f->schools[st->school], &h[PV_FRV_ABSENCE_20PCT]);
 	for (int c = 0; c < PV_FRV_COUNT; c++) {
 		if (h[c].met) {
-			out->school = f->schools[st->school].name;
-			out->student = st->id;
+			out->school = school_name(&f->schools[st->school]);
+			out->student = student_id(st);
 			return true;
 		}
 	}
@@ -799,6 +1071,10 @@ enum pv_status pv_fravaer_finish(struct pv_fravaer *f, struct pv_error *err)
 	f->stats.students = (long long)f->nstudents;
 	for (size_t i = 0; i < f->nstudents; i++) {
 		struct pv_fravaer_flagged one;
+
+		/* the day arrays are all over memory: ask for a few ahead */
+		if (i + 8 < f->nstudents)
+			__builtin_prefetch(f->students[i + 8].days);
 
 		if (!screen_student(f, &f->students[i], &one))
 			continue;
@@ -862,26 +1138,30 @@ enum pv_status pv_fravaer_new(const struct pv_fravaer_options *opts,
 	return PV_OK;
 }
 
+static void free_chunks(struct chunk *c)
+{
+	while (c) {
+		struct chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+}
+
 void pv_fravaer_free(struct pv_fravaer *f)
 {
 	if (!f)
 		return;
-	for (size_t i = 0; i < f->nstudents; i++)
-		free(f->students[i].days);
 	free(f->students);
 	free(f->slots);
 	for (size_t i = 0; i < f->nschools; i++) {
-		free(f->schools[i].name);
+		free(f->schools[i].long_name);
 		free(f->schools[i].before);
 		free(f->schools[i].list);
 	}
 	free(f->schools);
 	free(f->school_slots);
-	while (f->arena) {
-		struct chunk *next = f->arena->next;
-		free(f->arena);
-		f->arena = next;
-	}
+	free_chunks(f->arena);
+	free_chunks(f->pool);
 	free(f->flagged);
 	free(f->only_school);
 	free(f);

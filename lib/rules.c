@@ -92,7 +92,10 @@ static const char default_rules[] =
 	"    \"first_school_meeting\": [\"Hvordan organiserer vi arbeidet dette året\"]\n"
 	"  },\n"
 	"  \"anonymity\": { \"deny_patterns\": [] },\n"
-	"  \"log\": { \"grace_days\": 3 },\n"
+	"  \"log\": { \"grace_days\": 3,\n"
+	"           \"guest_roles\": [\"foresatt\", \"elev\", \"kontaktlærer\", \"lærer\",\n"
+	"                           \"assistent\", \"helsestasjon\", \"fastlege\", \"bup\",\n"
+	"                           \"tolk\", \"annen\"] },\n"
 	"  \"consent\": { \"self_consent_age\": 15, \"expiry_warning_days\": 30 },\n"
 	"  \"report\": { \"suppress_below\": 3 },\n"
 	"  \"remind\": { \"within_days\": 14, \"plan_warning_from\": \"05-01\" },\n"
@@ -702,6 +705,10 @@ static const struct constraint constraints[] = {
 	CHECK("anonymity.deny_patterns[]", check_regex),
 
 	RANGE("log.grace_days", 0, 60),
+	/* guests are recorded by role and count, never by name */
+	LENGTH("log.guest_roles", 1, 100),
+	CHECK("log.guest_roles", check_unique),
+	CHECK("log.guest_roles[]", check_nonempty),
 	RANGE("consent.self_consent_age", 12, 18),
 	RANGE("consent.expiry_warning_days", 0, 365),
 	RANGE("report.suppress_below", 0, 100),

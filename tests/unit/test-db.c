@@ -297,6 +297,57 @@ static void test_folder_blocked_by_file(void **state)
 	assert_non_null(strstr(err.message, "cannot create folder"));
 }
 
+/* A folder anyone may write lets anyone replace the database: refused,
+ * unless it is sticky like /tmp. Either way nothing is created. */
+static void test_world_writable_folder_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct pv_error err;
+	struct pv_db *db = open_ok(f->path);
+	char folder[128], other[160];
+
+	pv_db_close(db);
+	snprintf(folder, sizeof folder, "%s/a/b", f->dir);
+	assert_int_equal(chmod(folder, 0777), 0);
+	assert_int_equal(pv_db_open(f->path, PV_DB_OPEN, 100, &db, &err), PV_EIO);
+	assert_null(db);
+	assert_non_null(strstr(err.message, "folder"));
+	assert_non_null(strstr(err.message, "world-writable"));
+	snprintf(other, sizeof other, "%s/new.db", folder);
+	assert_int_equal(pv_db_open(other, PV_DB_CREATE, 100, &db, &err), PV_EIO);
+	assert_int_equal(access(other, F_OK), -1);
+	assert_int_equal(chmod(folder, 01777), 0);
+	db = open_ok(f->path);
+	pv_db_close(db);
+}
+
+/* A -wal beside the database is replayed into it on open: one that
+ * anyone may write (or that is a link) is refused. */
+static void test_planted_wal_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct pv_error err;
+	struct pv_db *db = open_ok(f->path);
+	char wal[160];
+	FILE *fp;
+
+	pv_db_close(db);
+	snprintf(wal, sizeof wal, "%s-wal", f->path);
+	fp = fopen(wal, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	assert_int_equal(chmod(wal, 0666), 0);
+	assert_int_equal(pv_db_open(f->path, PV_DB_OPEN, 100, &db, &err), PV_EIO);
+	assert_non_null(strstr(err.message, "-wal' is world-writable"));
+	assert_int_equal(unlink(wal), 0);
+	assert_int_equal(symlink("/dev/null", wal), 0);
+	assert_int_equal(pv_db_open(f->path, PV_DB_OPEN, 100, &db, &err), PV_EIO);
+	assert_non_null(strstr(err.message, "not a regular file"));
+	assert_int_equal(unlink(wal), 0);
+	db = open_ok(f->path);
+	pv_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +355,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_world_writable_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_world_writable_folder_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_planted_wal_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_file_is_migrated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_edit_detected, setup, teardown),
