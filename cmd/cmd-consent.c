@@ -115,7 +115,6 @@ static int exec_add(struct cmd_ctx *ctx, int argc, char **argv)
 	if (!spec.ref || !spec.unit || !spec.services || !by || !form || !spec.given)
 		return cmd_usage_error(ctx, "--ref, --unit, --services, --given-by, --form and "
 				       "--date are required");
-	cmd_redact_actor(ctx, argc, argv);
 	status = pv_rules_load(ctx->db, &rules, &ctx->err);
 	if (status == PV_OK)
 		status = pv_consent_add(ctx->db, rules, &spec, &id, &ctx->err);
@@ -145,7 +144,6 @@ static int exec_withdraw(struct cmd_ctx *ctx, int argc, char **argv)
 		return PV_EUSAGE;
 	if (!date)
 		return cmd_usage_error(ctx, "give the date of the withdrawal with --date D");
-	cmd_redact_actor(ctx, argc, argv);
 	status = pv_consent_withdraw(ctx->db, argv[optind], date, &n, &ctx->err);
 	if (status != PV_OK)
 		return status;

@@ -12,37 +12,6 @@
 #include "cmd.h"
 #include "patvers/meetinglog.h"
 
-/* ---- shared helpers ---- */
-
-void cmd_redact_actor(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	size_t len = strlen("patvers ") + strlen(ctx->name) + 1;
-	char *cmd;
-
-	for (int i = 1; i < argc; i++)
-		len += strlen(argv[i]) + 2;
-	cmd = malloc(len + 4);
-	if (!cmd)
-		return;   /* the dispatcher's command line stays; nothing worse */
-	snprintf(cmd, len, "patvers %s", ctx->name);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		size_t n = strlen(cmd);
-
-		if (a[0] == '-' && a[1] == '-' && a[2])
-			snprintf(cmd + n, len - n, " %.*s", (int)strcspn(a, "="), a);
-		else if (a[0] == '-' && a[1] && a[1] != '-')
-			snprintf(cmd + n, len - n, " %.2s", a);
-		else if (*a && strspn(a, "0123456789") == strlen(a))
-			snprintf(cmd + n, len - n, " %s", a);
-		else
-			snprintf(cmd + n, len - n, " …");
-	}
-	/* the OS user is kept: pv_db_set_actor copies before it frees */
-	pv_db_set_actor(ctx->db, pv_db_actor_user(ctx->db), cmd, NULL);
-	free(cmd);
-}
-
 static int parse_id(struct cmd_ctx *ctx, const char *what, const char *text, long long *id)
 {
 	char *end;
@@ -179,7 +148,6 @@ static int exec_held(struct cmd_ctx *ctx, int argc, char **argv)
 		status = cmd_usage_error(ctx, "say who led the meeting with --leader PERSON");
 	if (status == PV_OK) {
 		log->meeting = id;
-		cmd_redact_actor(ctx, argc, argv);
 		status = pv_rules_load(ctx->db, &rules, err);
 	}
 	if (status == PV_OK)
@@ -213,7 +181,6 @@ static int exec_cancel(struct cmd_ctx *ctx, int argc, char **argv)
 		return PV_EUSAGE;
 	if (!reason || !*reason)
 		return cmd_usage_error(ctx, "give the reason with --reason TEXT");
-	cmd_redact_actor(ctx, argc, argv);
 	status = pv_rules_load(ctx->db, &rules, &ctx->err);
 	if (status == PV_OK)
 		status = pv_log_cancel(ctx->db, rules, id, reason, &ctx->err);
@@ -516,7 +483,6 @@ static int exec_action(struct cmd_ctx *ctx, int argc, char **argv)
 				       "done ID'", argv[optind]);
 	if (parse_id(ctx, "an action", argv[optind + 1], &id))
 		return PV_EUSAGE;
-	cmd_redact_actor(ctx, argc, argv);
 	status = pv_log_action_done(ctx->db, id, date, &ctx->err);
 	if (status != PV_OK)
 		return status;
@@ -536,7 +502,6 @@ static int exec_informed(struct cmd_ctx *ctx, int argc, char **argv)
 	if (date_option(ctx, argc, argv, &date) ||
 	    parse_id(ctx, "a meeting", argv[optind], &id))
 		return PV_EUSAGE;
-	cmd_redact_actor(ctx, argc, argv);
 	status = pv_log_parents_informed(ctx->db, id, date, &ctx->err);
 	if (status != PV_OK)
 		return status;
@@ -574,7 +539,6 @@ static int exec_import(struct cmd_ctx *ctx, int argc, char **argv)
 	status = cmd_read_file(ctx, path, &text, &len);
 	if (status != PV_OK)
 		return status;
-	cmd_redact_actor(ctx, argc, argv);
 	status = pv_log_parse_json(text, len, strcmp(path, "-") ? path : "<stdin>", &logs, &n,
 				   &ctx->err);
 	free(text);
@@ -835,7 +799,6 @@ static int exec_edit(struct cmd_ctx *ctx, int argc, char **argv)
 	if (cmd_check_args(ctx, argc - optind) || parse_id(ctx, "a meeting", argv[optind], &id) ||
 	    today(ctx, &opts.today))
 		return PV_EUSAGE;
-	cmd_redact_actor(ctx, argc, argv);
 	status = pv_rules_load(ctx->db, &rules, &ctx->err);
 	if (status == PV_OK)
 		status = pv_roster_load(ctx->db, rules, &roster, &ctx->err);

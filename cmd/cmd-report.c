@@ -262,8 +262,6 @@ static int exec_note(struct cmd_ctx *ctx, int argc, char **argv)
 	if (delete == (text != NULL))
 		return cmd_usage_error(ctx, delete ? "--delete takes no TEXT"
 						   : "give the note's TEXT (or --delete)");
-	/* the note's words stay out of the audit log's command line */
-	cmd_redact_actor(ctx, argc, argv);
 	status = pv_rules_load(ctx->db, &rules, &ctx->err);
 	if (status == PV_OK)
 		status = pv_report_note_set(ctx->db, rules, unit, year, half, text, &ctx->err);

@@ -79,11 +79,6 @@ extern const struct cmd_entry cmd_log_entry;
 extern const struct cmd_entry cmd_consent_entry;
 extern const struct cmd_entry cmd_report_entry;
 
-/* Replaces the command line the audit log records with the option names
- * and numeric arguments only (cmd-log.c): free text typed on the command
- * line (themes, reasons, references) must not reach the audit log. */
-void cmd_redact_actor(struct cmd_ctx *ctx, int argc, char **argv);
-
 /*
  * getopt_long for a command (the dispatcher resets optind before exec;
  * getopt prints nothing). Returns the option character, -1 at the end, or '?' on a bad

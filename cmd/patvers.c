@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "patvers/anonymity.h"
 
 /* The command table. Commands with sub-verbs carry their own table. */
 const struct cmd_entry *const cmd_commands[] = {
@@ -230,24 +231,47 @@ static const char *os_user(void)
 	return user ? user : "unknown";
 }
 
-/* The command line as the audit log records it. */
-static char *join_args(int argc, char **argv)
+/* Is a command-line word safe to keep in the audit log? Numbers, dates,
+ * unit and person ids and paths are. Free text (spaces), long words,
+ * anything the anonymity guard refuses, and words mixing letters and
+ * digits (a case's reference key such as HOF-2026-07) are not: the audit
+ * log names what changed, never a case or a text about a child. */
+static bool audit_safe_word(const char *word)
+{
+	static const char allowed[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/:+-";
+	bool letters = strpbrk(word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+	bool digits = strpbrk(word, "0123456789");
+
+	return *word && strlen(word) <= 64 && strspn(word, allowed) == strlen(word) &&
+	       (!(letters && digits) || strchr(word, '/')) &&
+	       pv_anonymity_check(NULL, NULL, word, NULL) == PV_OK;
+}
+
+/* The command line as the audit log records it: option names kept, other
+ * words kept only when audit_safe_word, else "…". */
+static char *audit_command_line(int argc, char **argv)
 {
 	size_t len = 1;
 	char *s;
 
 	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 3;
+		len += strlen(argv[i]) + 8;
 	s = malloc(len);
 	if (!s)
 		return NULL;
 	s[0] = '\0';
 	for (int i = 0; i < argc; i++) {
-		bool quote = strpbrk(argv[i], " \t") != NULL || !*argv[i];
-		strcat(s, i ? " " : "");
-		strcat(s, quote ? "'" : "");
-		strcat(s, argv[i]);
-		strcat(s, quote ? "'" : "");
+		const char *word = i == 0 ? "patvers" : argv[i];
+		const char *eq = word[0] == '-' ? strchr(word, '=') : NULL;
+		size_t n = strlen(s);
+
+		if (eq)
+			snprintf(s + n, len - n, "%s%.*s=%s", i ? " " : "", (int)(eq - word), word,
+				 audit_safe_word(eq + 1) ? eq + 1 : "…");
+		else
+			snprintf(s + n, len - n, "%s%s", i ? " " : "",
+				 word[0] == '-' || audit_safe_word(word) ? word : "…");
 	}
 	return s;
 }
@@ -299,7 +323,7 @@ static int open_db(struct cmd_ctx *ctx, const struct cmd_entry *e,
 	status = pv_db_open(ctx->db_path, mode, busy ? atoi(busy) : 5000, &ctx->db, &ctx->err);
 	if (status != PV_OK)
 		return status;
-	cmdline = join_args(argc, argv);
+	cmdline = audit_command_line(argc, argv);
 	status = pv_db_set_actor(ctx->db, os_user(), cmdline ? cmdline : "patvers", &ctx->err);
 	free(cmdline);
 	if (now && *now)

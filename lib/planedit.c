@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "patvers/anonymity.h"
 #include "patvers/audit.h"
 #include "patvers/calendar.h"
 #include "patvers/planedit.h"
@@ -389,12 +390,20 @@ static bool set_cancelled(struct pv_meeting *m, const void *arg, struct pv_error
 enum pv_status pv_plan_cancel(struct pv_db *db, long long id, const char *reason,
 			      struct pv_error *err)
 {
-	char what[300];
+	struct pv_rules *rules;
+	enum pv_status status;
 
 	if (!reason || !*reason)
 		return pv_error_set(err, PV_EUSAGE, "a cancellation needs a reason");
-	snprintf(what, sizeof what, "cancelled: %s", reason);
-	return edit_meeting(db, id, set_cancelled, reason, what, err);
+	/* the reason is kept and reported: free text passes the guard */
+	status = pv_rules_load(db, &rules, err);
+	if (status == PV_OK)
+		status = pv_anonymity_check(rules, "reason", reason, err);
+	pv_rules_free(rules);
+	if (status != PV_OK)
+		return status;
+	/* the audit row names the change, not the free text */
+	return edit_meeting(db, id, set_cancelled, reason, "cancelled", err);
 }
 
 static bool set_locked(struct pv_meeting *m, const void *arg, struct pv_error *err)

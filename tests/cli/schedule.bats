@@ -261,3 +261,18 @@ double_bookings() {
 	run pv schedule list --kind tea-party
 	[ "$status" -eq 64 ]
 }
+
+@test "a cancel reason passes the anonymity guard and stays out of the audit log" {
+	load_holmestrand
+	pv schedule generate --year 2026/27 >/dev/null
+	id=$(sql "SELECT id FROM meeting WHERE unit = 'hof' AND kind = 'systemmote' AND number = 2")
+	run pv schedule cancel "$id" --reason "ring mor på 41234567"
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"reason: looks like a phone number"* ]]
+	[[ "$output" != *"41234567"* ]]
+	[ "$(sql "SELECT status FROM meeting WHERE id = $id")" = "planned" ]
+	run pv schedule cancel "$id" --reason "sykdom i teamet"
+	[ "$status" -eq 0 ]
+	[ "$(sql "SELECT count(*) FROM audit WHERE command GLOB '*sykdom*' OR summary GLOB '*sykdom*'")" -eq 0 ]
+	[ "$(sql "SELECT command FROM audit ORDER BY id DESC LIMIT 1")" = "patvers schedule cancel $id --reason …" ]
+}
