@@ -78,6 +78,25 @@ struct school {
 	uint64_t open[(YEAR_DAYS + 63) / 64];
 	uint16_t *before; /* before[i]: school days in [0, i); ndays + 1 entries */
 	uint16_t *list;   /* the school days, ascending; before[ndays] entries */
+	bool shared;      /* its school days are the common ones */
+};
+
+/*
+ * The school of every row is found through one 32-byte entry: the hash
+ * table holds the name itself (when short) and whether the school has
+ * the common calendar, whose days are one hot bitmap. Touching the
+ * school records instead cost two cache misses per row, as the pupils'
+ * data keeps pushing them out of the cache.
+ */
+#define SLOT_NAME 22
+#define SLOT_LONG 255     /* len of a name kept only in the record */
+
+struct school_slot {
+	uint32_t hash;
+	uint32_t index;   /* + 1; 0 is empty */
+	uint8_t len;
+	bool shared;
+	char name[SLOT_NAME];
 };
 
 struct chunk {
@@ -136,9 +155,10 @@ struct pv_fravaer {
 
 	struct school *schools;
 	size_t nschools, school_cap;
-	struct slot *school_slots;
+	struct school_slot *school_slots;
 	size_t nschool_slots;
-	size_t last_school;       /* the previous row's school, + 1 */
+	size_t last_slot;         /* the previous row's school's slot, + 1 */
+	uint64_t common_open[(YEAR_DAYS + 63) / 64];
 
 	struct student *students;
 	size_t nstudents, student_cap;
@@ -375,37 +395,69 @@ static enum pv_status school_days(struct pv_fravaer *f, struct school *s,
 	return PV_OK;
 }
 
-static uint32_t school_hash(const struct pv_fravaer *f, size_t i)
+static void school_slot_put(struct school_slot *slots, size_t nslots,
+			    const struct school *s, size_t index)
 {
-	return f->schools[i].hash;
+	size_t k, mask = nslots - 1;
+	struct school_slot *sl;
+
+	for (k = s->hash & mask; slots[k].index; k = (k + 1) & mask)
+		;
+	sl = &slots[k];
+	sl->hash = s->hash;
+	sl->index = (uint32_t)index + 1;
+	sl->shared = s->shared;
+	sl->len = s->len <= SLOT_NAME ? (uint8_t)s->len : SLOT_LONG;
+	if (s->len <= SLOT_NAME)
+		memcpy(sl->name, school_name(s), s->len);
 }
 
-static bool school_is(const struct school *s, uint32_t h, const char *name, size_t len)
+/* Keeps the table at most 3/4 full (a few thousand schools: 128 KB). */
+static bool school_slots_grow(struct pv_fravaer *f)
 {
-	return s->hash == h && s->len == len && memcmp(school_name(s), name, len) == 0;
+	size_t n = f->nschool_slots ? f->nschool_slots * 2 : 256;
+	struct school_slot *slots;
+
+	if ((f->nschools + 1) * 4 <= f->nschool_slots * 3)
+		return true;
+	slots = calloc(n, sizeof *slots);
+	if (!slots)
+		return false;
+	for (size_t i = 0; i < f->nschools; i++)
+		school_slot_put(slots, n, &f->schools[i], i);
+	free(f->school_slots);
+	f->school_slots = slots;
+	f->nschool_slots = n;
+	f->last_slot = 0;
+	return true;
 }
 
-static enum pv_status school_find(struct pv_fravaer *f, const char *name, size_t len,
-				  size_t *out, struct pv_error *err)
+static bool slot_is(const struct pv_fravaer *f, const struct school_slot *sl, uint32_t h,
+		    const char *name, size_t len)
 {
-	uint32_t h = hash_bytes(name, len, 2166136261u);
-	size_t k, mask = f->nschool_slots - 1;
+	const struct school *s;
+
+	if (sl->hash != h)
+		return false;
+	if (sl->len != SLOT_LONG)
+		return sl->len == len && memcmp(sl->name, name, len) == 0;
+	s = &f->schools[sl->index - 1];
+	return s->len == len && memcmp(school_name(s), name, len) == 0;
+}
+
+/* The school's days as a bitmap (the common one when it has no days of
+ * its own). */
+static const uint64_t *slot_days(const struct pv_fravaer *f, const struct school_slot *sl)
+{
+	return sl->shared ? f->common_open : f->schools[sl->index - 1].open;
+}
+
+static enum pv_status school_add(struct pv_fravaer *f, uint32_t h, const char *name,
+				 size_t len, struct pv_error *err)
+{
 	struct school *s;
 	enum pv_status st;
 
-	if (f->last_school && school_is(&f->schools[f->last_school - 1], h, name, len)) {
-		*out = f->last_school - 1;
-		return PV_OK;
-	}
-	for (k = h & mask; f->nschool_slots && f->school_slots[k].index; k = (k + 1) & mask) {
-		const struct slot *sl = &f->school_slots[k];
-
-		if (sl->hash == h && school_is(&f->schools[sl->index - 1], h, name, len)) {
-			*out = sl->index - 1;
-			f->last_school = sl->index;
-			return PV_OK;
-		}
-	}
 	if (f->nschools == f->school_cap) {
 		size_t cap = f->school_cap ? f->school_cap * 2 : 64;
 		struct school *grown = realloc(f->schools, cap * sizeof *grown);
@@ -414,7 +466,7 @@ static enum pv_status school_find(struct pv_fravaer *f, const char *name, size_t
 		f->schools = grown;
 		f->school_cap = cap;
 	}
-	if (!grow_slots(&f->school_slots, &f->nschool_slots, f->nschools, school_hash, f))
+	if (!school_slots_grow(f))
 		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
 	s = &f->schools[f->nschools];
 	memset(s, 0, sizeof *s);
@@ -427,15 +479,43 @@ static enum pv_status school_find(struct pv_fravaer *f, const char *name, size_t
 	st = school_days(f, s, err);
 	if (st != PV_OK)
 		return st;
-	slot_put(f->school_slots, f->nschool_slots, h, f->nschools - 1);
-	*out = f->nschools - 1;
-	f->last_school = f->nschools;
+	s->shared = memcmp(s->open, f->common_open, sizeof s->open) == 0;
+	school_slot_put(f->school_slots, f->nschool_slots, s, f->nschools - 1);
 	return PV_OK;
 }
 
-static bool school_open(const struct school *s, int i)
+/* The school named name[0..len) (made when new): its index and days. */
+static enum pv_status school_find(struct pv_fravaer *f, const char *name, size_t len,
+				  size_t *out, const uint64_t **days, struct pv_error *err)
 {
-	return s->open[i / 64] >> (i % 64) & 1;
+	uint32_t h = hash_bytes(name, len, 2166136261u);
+	enum pv_status st;
+	size_t k, mask;
+
+	if (f->last_slot && slot_is(f, &f->school_slots[f->last_slot - 1], h, name, len)) {
+		k = f->last_slot - 1;
+		goto found;
+	}
+	for (;;) {
+		mask = f->nschool_slots - 1;
+		for (k = h & mask; f->nschool_slots && f->school_slots[k].index;
+		     k = (k + 1) & mask)
+			if (slot_is(f, &f->school_slots[k], h, name, len))
+				goto found;
+		st = school_add(f, h, name, len, err);
+		if (st != PV_OK)
+			return st;
+	}
+found:
+	f->last_slot = k + 1;
+	*out = f->school_slots[k].index - 1;
+	*days = slot_days(f, &f->school_slots[k]);
+	return PV_OK;
+}
+
+static bool day_open(const uint64_t *days, int i)
+{
+	return days[i / 64] >> (i % 64) & 1;
 }
 
 /* ---- students ---- */
@@ -794,6 +874,7 @@ static enum pv_status take_row(struct pv_fravaer *f, const struct row *r,
 {
 	enum pv_status status;
 	size_t school = 0;
+	const uint64_t *days = NULL;
 	struct pending p;
 	long minutes;
 	int i;
@@ -806,11 +887,11 @@ static enum pv_status take_row(struct pv_fravaer *f, const struct row *r,
 		f->stats.outside++;
 		return PV_OK;
 	}
-	status = school_find(f, r->school, r->school_len, &school, err);
+	status = school_find(f, r->school, r->school_len, &school, &days, err);
 	if (status != PV_OK)
 		return status;
 	i = (int)(r->date - f->first);
-	if (!school_open(&f->schools[school], i)) {
+	if (!day_open(days, i)) {
 		f->stats.non_school_day++;
 		return PV_OK;
 	}
@@ -1130,6 +1211,9 @@ enum pv_status pv_fravaer_new(const struct pv_fravaer_options *opts,
 	f->start_year = pv_school_year_of(opts->as_of);
 	pv_school_year_bounds(f->start_year, &f->first, &last);
 	f->ndays = (int)(opts->as_of - f->first) + 1;
+	for (int i = 0; i < f->ndays; i++)
+		if (pv_calendar_is_school_day(cal, NULL, f->first + i))
+			f->common_open[i / 64] |= 1ull << (i % 64);
 	if (opts->school && !(f->only_school = strdup(opts->school))) {
 		free(f);
 		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
