@@ -34,6 +34,10 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz-*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(O)/fuzz/%)
 MAN_SRC  := $(wildcard doc/*.scd)
 MAN_OUT  := $(MAN_SRC:doc/%.scd=$(O)/man/%)
+# Translations (gettext): po/<lang>.po compiled into the build tree's
+# locale/, which the binary finds next to itself (cmd/i18n.c).
+PO_LANGS := nb
+MO_OUT   := $(PO_LANGS:%=$(O)/locale/%/LC_MESSAGES/patvers.mo)
 
 DEB_PKGS = libsqlite3-dev libjansson-dev libcsv-dev libical-dev libsodium-dev \
            libcmocka-dev bats scdoc pkg-config sqlite3 libxml2-utils gettext \
@@ -49,9 +53,9 @@ FUZZ_OPT     = -O1 -g -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps check check-fast check-san unit cli demo bench install uninstall clean man \
-	fuzz fuzz-build fuzz-bin
+	fuzz fuzz-build fuzz-bin po mo
 
-all: $(BIN) $(LIBA) man
+all: $(BIN) $(LIBA) man mo
 
 $(O)/%.o: %.c $(wildcard include/patvers/*.h) $(wildcard lib/*.h) cmd/cmd.h
 	@mkdir -p $(dir $@)
@@ -86,6 +90,20 @@ man: $(MAN_OUT)
 $(O)/man/%: doc/%.scd
 	@mkdir -p $(dir $@)
 	@if command -v scdoc >/dev/null; then scdoc < $< > $@; else echo "scdoc missing: run make deps" >&2; exit 1; fi
+
+mo: $(MO_OUT)
+$(O)/locale/%/LC_MESSAGES/patvers.mo: po/%.po
+	@mkdir -p $(dir $@)
+	@echo "  MSGFMT  $@"
+	@msgfmt -c -o $@ $<
+
+# The message template from the sources (po/extract: xgettext, sorted, no
+# dates) and each translation brought up to date with it; then translate
+# what msgmerge left empty or fuzzy (tests/cli/i18n.bats checks).
+po:
+	@po/extract po/patvers.pot
+	@for l in $(PO_LANGS); do msgmerge -q --update --backup=none --no-wrap \
+		po/$$l.po po/patvers.pot && msgfmt --statistics -c -o /dev/null po/$$l.po; done
 
 # Installs the Debian packages patvers needs; a no-op when all are present.
 deps:
@@ -141,9 +159,10 @@ PCDIR    = $(LIBDIR)/pkgconfig
 BASHCOMP = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 ZSHCOMP  = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 FISHCOMP = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+LOCALEDIR_D = $(DESTDIR)$(PREFIX)/share/locale
 
-# The binary, man pages, examples, completions, and the library with its
-# headers and a pkg-config file.
+# The binary, man pages, translations, examples, completions, and the
+# library with its headers (not the private i18n.h) and a pkg-config file.
 install: all
 	install -d $(BINDIR) $(MANDIR)/man1 $(MANDIR)/man5 $(DATADIR)/examples/holmestrand \
 		$(DATADIR)/examples/cron $(LIBDIR) $(INCDIR) $(PCDIR)
@@ -152,7 +171,9 @@ install: all
 	install -m 0644 examples/holmestrand/* $(DATADIR)/examples/holmestrand/
 	for f in examples/cron/*; do [ -f "$$f" ] && install -m 0755 "$$f" $(DATADIR)/examples/cron/; done; true
 	install -m 0644 $(LIBA) $(LIBDIR)/libpatvers.a
-	install -m 0644 include/patvers/*.h $(INCDIR)/
+	install -m 0644 $(filter-out include/patvers/i18n.h,$(wildcard include/patvers/*.h)) $(INCDIR)/
+	for l in $(PO_LANGS); do install -d $(LOCALEDIR_D)/$$l/LC_MESSAGES && \
+		install -m 0644 $(O)/locale/$$l/LC_MESSAGES/patvers.mo $(LOCALEDIR_D)/$$l/LC_MESSAGES/; done
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@PKGS@|$(PKGS)|' \
 		patvers.pc.in > $(PCDIR)/patvers.pc
 	[ ! -f completions/patvers.bash ] || { install -d $(BASHCOMP) && \
@@ -167,6 +188,7 @@ uninstall:
 		$(BASHCOMP)/patvers $(ZSHCOMP)/_patvers $(FISHCOMP)/patvers.fish
 	for m in $(MAN_SRC); do b=$$(basename $$m .scd); s=$${b##*.}; \
 		rm -f $(MANDIR)/man$$s/$$b; done
+	for l in $(PO_LANGS); do rm -f $(LOCALEDIR_D)/$$l/LC_MESSAGES/patvers.mo; done
 	rm -rf $(INCDIR) $(DATADIR)
 
 clean:

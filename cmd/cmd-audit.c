@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "patvers/i18n.h"
 #include "patvers/audit.h"
 #include "patvers/date.h"
 
@@ -75,16 +76,16 @@ static int exec_verify(struct cmd_ctx *ctx, int argc, char **argv)
 static const struct cmd_entry audit_subs[] = {
 	{
 		.name = "list",
-		.summary = "list audit rows, oldest first",
+		.summary = N_("list audit rows, oldest first"),
 		.usage = "[--since DATE]",
-		.help = "options:\n  --since DATE  rows from this date (YYYY-MM-DD) on\n",
+		.help = N_("options:\n  --since DATE  rows from this date (YYYY-MM-DD) on\n"),
 		.max_args = 0,
 		.needs = CMD_DB_READ,
 		.exec = exec_list,
 	},
 	{
 		.name = "verify",
-		.summary = "verify the hash chain; exit 1 and name the first bad row if broken",
+		.summary = N_("verify the hash chain; exit 1 and name the first bad row if broken"),
 		.usage = "",
 		.max_args = 0,
 		.needs = CMD_DB_READ,
@@ -95,7 +96,7 @@ static const struct cmd_entry audit_subs[] = {
 
 const struct cmd_entry cmd_audit_entry = {
 	.name = "audit",
-	.summary = "the tamper-evident log of every change",
+	.summary = N_("the tamper-evident log of every change"),
 	.usage = "list|verify",
 	.subs = audit_subs,
 };

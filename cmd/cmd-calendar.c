@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "patvers/i18n.h"
 #include "patvers/calendar.h"
 #include "patvers/date.h"
 #include "patvers/holidays.h"
@@ -616,9 +617,9 @@ static int exec_list(struct cmd_ctx *ctx, int argc, char **argv)
 static const struct cmd_entry calendar_subs[] = {
 	{
 		.name = "holidays",
-		.summary = "list the Norwegian public holidays of a year",
+		.summary = N_("list the Norwegian public holidays of a year"),
 		.usage = "YEAR",
-		.help = "YEAR is a calendar year 1900\xe2\x80\x93" "2200.\n",
+		.help = N_("YEAR is a calendar year 1900\xe2\x80\x93" "2200.\n"),
 		.min_args = 1,
 		.max_args = 1,
 		.needs = CMD_NO_DB,
@@ -626,14 +627,14 @@ static const struct cmd_entry calendar_subs[] = {
 	},
 	{
 		.name = "import",
-		.summary = "import a school year's calendar (JSON or CSV); replaces that year",
+		.summary = N_("import a school year's calendar (JSON or CSV); replaces that year"),
 		.usage = "[--type json|csv] FILE",
-		.help = "FILE may be '-' for standard input. The format follows the file name\n"
+		.help = N_("FILE may be '-' for standard input. The format follows the file name\n"
 			"(.json, .csv), else the content. A bad file changes nothing and\n"
 			"names the line and column or the JSON path at fault.\n"
 			"\n"
 			"options:\n"
-			"  -t, --type json|csv  the format, whatever the file is called\n",
+			"  -t, --type json|csv  the format, whatever the file is called\n"),
 		.min_args = 1,
 		.max_args = 1,
 		.needs = CMD_DB_WRITE,
@@ -641,38 +642,38 @@ static const struct cmd_entry calendar_subs[] = {
 	},
 	{
 		.name = "show",
-		.summary = "school and kindergarten days per month and half-year, breaks, weeks",
+		.summary = N_("school and kindergarten days per month and half-year, breaks, weeks"),
 		.usage = "[--unit UNIT] [SCHOOL-YEAR]",
-		.help = "SCHOOL-YEAR is e.g. 2026/27; default: the one containing today.\n"
+		.help = N_("SCHOOL-YEAR is e.g. 2026/27; default: the one containing today.\n"
 			"\n"
 			"options:\n"
-			"  -u, --unit UNIT  the calendar of one unit (its planning days)\n",
+			"  -u, --unit UNIT  the calendar of one unit (its planning days)\n"),
 		.max_args = 1,
 		.needs = CMD_DB_OPTIONAL,
 		.exec = exec_show,
 	},
 	{
 		.name = "days",
-		.summary = "the school (or kindergarten) days in a range, one per line",
+		.summary = N_("the school (or kindergarten) days in a range, one per line"),
 		.usage = "[--from DATE] [--to DATE] [--unit UNIT] [--kindergarten] [SCHOOL-YEAR]",
-		.help = "Give --from and --to, or a SCHOOL-YEAR (e.g. 2026/27) that --from\n"
+		.help = N_("Give --from and --to, or a SCHOOL-YEAR (e.g. 2026/27) that --from\n"
 			"and --to may narrow.\n"
 			"\n"
 			"options:\n"
 			"  --from DATE         first day of the range (YYYY-MM-DD)\n"
 			"  --to DATE           last day of the range\n"
 			"  -u, --unit UNIT     with the unit's own planning or closed days\n"
-			"  -k, --kindergarten  kindergarten days instead of school days\n",
+			"  -k, --kindergarten  kindergarten days instead of school days\n"),
 		.max_args = 1,
 		.needs = CMD_DB_OPTIONAL,
 		.exec = exec_days,
 	},
 	{
 		.name = "day",
-		.summary = "whether a date is a school and a kindergarten day, and why not",
+		.summary = N_("whether a date is a school and a kindergarten day, and why not"),
 		.usage = "[--unit UNIT] DATE",
-		.help = "options:\n"
-			"  -u, --unit UNIT  with the unit's own planning or closed days\n",
+		.help = N_("options:\n"
+			"  -u, --unit UNIT  with the unit's own planning or closed days\n"),
 		.min_args = 1,
 		.max_args = 1,
 		.needs = CMD_DB_OPTIONAL,
@@ -680,7 +681,7 @@ static const struct cmd_entry calendar_subs[] = {
 	},
 	{
 		.name = "list",
-		.summary = "the imported school-year calendars",
+		.summary = N_("the imported school-year calendars"),
 		.usage = "",
 		.max_args = 0,
 		.needs = CMD_DB_OPTIONAL,
@@ -691,7 +692,7 @@ static const struct cmd_entry calendar_subs[] = {
 
 const struct cmd_entry cmd_calendar_entry = {
 	.name = "calendar",
-	.summary = "public holidays and school-year calendars: school and kindergarten days",
+	.summary = N_("public holidays and school-year calendars: school and kindergarten days"),
 	.usage = "holidays|import|show|days|day|list",
 	.subs = calendar_subs,
 };

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "patvers/i18n.h"
 #include "patvers/schedule.h"
 #include "patvers/team.h"
 
@@ -310,7 +311,7 @@ static int exec_complete(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_complete_entry = {
 	.name = "__complete",
-	.summary = "completion candidates for the shells (internal)",
+	.summary = N_("completion candidates for the shells (internal)"),
 	.usage = "-- WORD...",
 	.max_args = -1,
 	.needs = CMD_DB_OPTIONAL,

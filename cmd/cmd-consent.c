@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "patvers/i18n.h"
 #include "patvers/consent.h"
 
 static int parse_date(struct cmd_ctx *ctx, const char *what, const char *text, pv_date *d)
@@ -237,10 +238,10 @@ static int exec_list(struct cmd_ctx *ctx, int argc, char **argv)
 static const struct cmd_entry consent_subs[] = {
 	{
 		.name = "add",
-		.summary = "record a consent under the unit's own reference key",
+		.summary = N_("record a consent under the unit's own reference key"),
 		.usage = "--ref REF --unit U --services ppt,barnevern,... --given-by foresatt|elev "
 			 "--form written|oral --date D [--expires D] [--age N]",
-		.help = "options:\n"
+		.help = N_("options:\n"
 			"  --ref REF        the unit's own key (e.g. HOF-2026-07): 1-32 of A-Z a-z\n"
 			"                   0-9 . _ - with a digit; never a name or national id\n"
 			"  --unit U         the unit that holds the consent\n"
@@ -251,14 +252,14 @@ static const struct cmd_entry consent_subs[] = {
 			"  --date D         when it was given\n"
 			"  --expires D      its last valid day (default: until withdrawn)\n"
 			"  --age N          with --given-by elev: the pupil's age, at least the\n"
-			"                   rules' consent.self_consent_age (not stored)\n",
+			"                   rules' consent.self_consent_age (not stored)\n"),
 		.max_args = 0,
 		.needs = CMD_DB_WRITE,
 		.exec = exec_add,
 	},
 	{
 		.name = "withdraw",
-		.summary = "withdraw the consents of a reference from a date",
+		.summary = N_("withdraw the consents of a reference from a date"),
 		.usage = "REF --date D",
 		.min_args = 1,
 		.max_args = 1,
@@ -267,7 +268,7 @@ static const struct cmd_entry consent_subs[] = {
 	},
 	{
 		.name = "show",
-		.summary = "the consents recorded under one reference",
+		.summary = N_("the consents recorded under one reference"),
 		.usage = "REF",
 		.min_args = 1,
 		.max_args = 1,
@@ -276,12 +277,12 @@ static const struct cmd_entry consent_subs[] = {
 	},
 	{
 		.name = "list",
-		.summary = "consents, or those about to expire",
+		.summary = N_("consents, or those about to expire"),
 		.usage = "[--unit U] [--expiring 30d] [--exit-code]",
-		.help = "options:\n"
+		.help = N_("options:\n"
 			"  --unit U        one unit's consents\n"
 			"  --expiring Nd   consents valid today that expire within N days\n"
-			"  --exit-code     exit 1 when anything is listed\n",
+			"  --exit-code     exit 1 when anything is listed\n"),
 		.max_args = 0,
 		.needs = CMD_DB_READ,
 		.exec = exec_list,
@@ -291,7 +292,7 @@ static const struct cmd_entry consent_subs[] = {
 
 const struct cmd_entry cmd_consent_entry = {
 	.name = "consent",
-	.summary = "consents (samtykke) under the unit's own reference keys",
+	.summary = N_("consents (samtykke) under the unit's own reference keys"),
 	.usage = "add|withdraw|show|list",
 	.subs = consent_subs,
 };

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "patvers/i18n.h"
 
 static int exec_path(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -59,7 +60,7 @@ static int exec_backup(struct cmd_ctx *ctx, int argc, char **argv)
 static const struct cmd_entry db_subs[] = {
 	{
 		.name = "path",
-		.summary = "print the path of the database in use",
+		.summary = N_("print the path of the database in use"),
 		.usage = "",
 		.max_args = 0,
 		.needs = CMD_NO_DB,
@@ -67,7 +68,7 @@ static const struct cmd_entry db_subs[] = {
 	},
 	{
 		.name = "check",
-		.summary = "check integrity, foreign keys and the audit chain (exit 1 on problems)",
+		.summary = N_("check integrity, foreign keys and the audit chain (exit 1 on problems)"),
 		.usage = "",
 		.max_args = 0,
 		.needs = CMD_DB_READ,
@@ -75,7 +76,7 @@ static const struct cmd_entry db_subs[] = {
 	},
 	{
 		.name = "backup",
-		.summary = "write a consistent copy of the database to FILE (never overwrites)",
+		.summary = N_("write a consistent copy of the database to FILE (never overwrites)"),
 		.usage = "FILE",
 		.min_args = 1,
 		.max_args = 1,
@@ -87,7 +88,7 @@ static const struct cmd_entry db_subs[] = {
 
 const struct cmd_entry cmd_db_entry = {
 	.name = "db",
-	.summary = "database path, check and backup",
+	.summary = N_("database path, check and backup"),
 	.usage = "path|check|backup",
 	.subs = db_subs,
 };

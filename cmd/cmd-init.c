@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "patvers/i18n.h"
 #include "patvers/audit.h"
 #include "patvers/example.h"
 #include "patvers/rules.h"
@@ -138,14 +139,14 @@ static int exec_init(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_init_entry = {
 	.name = "init",
-	.summary = "create the database (0600 in a 0700 folder); safe to run again",
+	.summary = N_("create the database (0600 in a 0700 folder); safe to run again"),
 	.usage = "[--municipality NAME] [--example NAME]",
-	.help = "options:\n"
+	.help = N_("options:\n"
 		"  --municipality NAME  the municipality's name, as the reports show it\n"
 		"  --example NAME       load an example municipality (holmestrand): its\n"
 		"                       units, people and calendars; found in\n"
 		"                       $PATVERS_EXAMPLES, examples/ beside the build, or\n"
-		"                       the installed share/patvers/examples\n",
+		"                       the installed share/patvers/examples\n"),
 	.max_args = 0,
 	.needs = CMD_DB_CREATE,
 	.exec = exec_init,

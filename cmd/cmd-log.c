@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "patvers/i18n.h"
 #include "patvers/meetinglog.h"
 
 static int parse_id(struct cmd_ctx *ctx, const char *what, const char *text, long long *id)
@@ -19,7 +20,9 @@ static int parse_id(struct cmd_ctx *ctx, const char *what, const char *text, lon
 	errno = 0;
 	*id = strtoll(text, &end, 10);
 	if (*end || *id <= 0 || errno)
-		return cmd_usage_error(ctx, "'%s' is not %s id", text, what);
+		return strcmp(what, "an action") == 0 ?
+			cmd_usage_error(ctx, "'%s' is not an action id", text) :
+			cmd_usage_error(ctx, "'%s' is not a meeting id", text);
 	return 0;
 }
 
@@ -874,13 +877,13 @@ done:
 static const struct cmd_entry log_subs[] = {
 	{
 		.name = "held",
-		.summary = "log a meeting as held: who came, cases, actions",
+		.summary = N_("log a meeting as held: who came, cases, actions"),
 		.usage = "ID --leader P [--attendee P]... [--substitute P:FOR]... "
 			 "[--guest ROLE[:N]]... [--case anon:THEME|consent:REF:THEME]... "
 			 "[--action 'WHO|WHAT|DUE']... [--experience TEXT] "
 			 "[--staff-consultations N] [--pupil-conversations N] "
 			 "[--parents-informed D]",
-		.help = "options:\n"
+		.help = N_("options:\n"
 			"  --leader P            who led the meeting (required)\n"
 			"  --attendee P          a person present; repeatable\n"
 			"  --substitute P:FOR    P came in place of FOR (stedfortreder)\n"
@@ -896,7 +899,7 @@ static const struct cmd_entry log_subs[] = {
 			"                        «Åpen dør» meetings only\n"
 			"Free text is checked by the anonymity guard: no national identity\n"
 			"numbers, phone numbers or e-mail addresses. A meeting is logged once;\n"
-			"change it with 'patvers log edit ID'.\n",
+			"change it with 'patvers log edit ID'.\n"),
 		.min_args = 1,
 		.max_args = 1,
 		.needs = CMD_DB_WRITE,
@@ -904,7 +907,7 @@ static const struct cmd_entry log_subs[] = {
 	},
 	{
 		.name = "cancel",
-		.summary = "log a meeting as cancelled (a deviation: the reason is kept)",
+		.summary = N_("log a meeting as cancelled (a deviation: the reason is kept)"),
 		.usage = "ID --reason TEXT",
 		.min_args = 1,
 		.max_args = 1,
@@ -913,14 +916,14 @@ static const struct cmd_entry log_subs[] = {
 	},
 	{
 		.name = "edit",
-		.summary = "write or change a meeting's log in $VISUAL / $EDITOR",
+		.summary = N_("write or change a meeting's log in $VISUAL / $EDITOR"),
 		.usage = "ID [--fresh]",
-		.help = "Opens a commented template (like 'git commit'); save and quit to\n"
+		.help = N_("Opens a commented template (like 'git commit'); save and quit to\n"
 			"store, empty the file to store nothing. When the text does not pass\n"
 			"(a guard hit, a consent, an unknown person) it is kept in a draft\n"
 			"beside the database (drafts/log-ID.txt, mode 0600) and the next\n"
 			"'patvers log edit ID' opens the draft again.\n"
-			"options:\n  --fresh  start from the stored log, not the draft\n",
+			"options:\n  --fresh  start from the stored log, not the draft\n"),
 		.min_args = 1,
 		.max_args = 1,
 		.needs = CMD_DB_READ,
@@ -928,7 +931,7 @@ static const struct cmd_entry log_subs[] = {
 	},
 	{
 		.name = "show",
-		.summary = "one meeting's log",
+		.summary = N_("one meeting's log"),
 		.usage = "ID",
 		.min_args = 1,
 		.max_args = 1,
@@ -937,36 +940,36 @@ static const struct cmd_entry log_subs[] = {
 	},
 	{
 		.name = "list",
-		.summary = "meetings with their log status (schema patvers/log-list/1)",
+		.summary = N_("meetings with their log status (schema patvers/log-list/1)"),
 		.usage = "[--unit U] [--from D] [--to D] [--unlogged] [--parents-not-informed] "
 			 "[--exit-code]",
-		.help = "options:\n"
+		.help = N_("options:\n"
 			"  --unit U       a unit's meetings (a kindergarten: its group's too)\n"
 			"  --from D, --to D  a date range\n"
 			"  --unlogged     past meetings (before today) not cancelled and not logged\n"
 			"  --parents-not-informed  «Åpen dør» logs with pupil conversations whose\n"
 			"                 parents are not yet recorded as told\n"
-			"  --exit-code    exit 1 when anything is listed\n",
+			"  --exit-code    exit 1 when anything is listed\n"),
 		.max_args = 0,
 		.needs = CMD_DB_READ,
 		.exec = exec_list,
 	},
 	{
 		.name = "actions",
-		.summary = "the actions agreed in meetings",
+		.summary = N_("the actions agreed in meetings"),
 		.usage = "[--open] [--overdue] [--unit U] [--exit-code]",
-		.help = "options:\n"
+		.help = N_("options:\n"
 			"  --open       only open actions\n"
 			"  --overdue    only open actions due before today\n"
 			"  --unit U     actions from this unit's meetings\n"
-			"  --exit-code  exit 1 when anything is listed\n",
+			"  --exit-code  exit 1 when anything is listed\n"),
 		.max_args = 0,
 		.needs = CMD_DB_READ,
 		.exec = exec_actions,
 	},
 	{
 		.name = "action",
-		.summary = "mark an action done",
+		.summary = N_("mark an action done"),
 		.usage = "done ID [--date D]",
 		.min_args = 2,
 		.max_args = 2,
@@ -975,7 +978,7 @@ static const struct cmd_entry log_subs[] = {
 	},
 	{
 		.name = "informed",
-		.summary = "record that parents were told of barnevern's pupil conversations",
+		.summary = N_("record that parents were told of barnevern's pupil conversations"),
 		.usage = "ID [--date D]",
 		.min_args = 1,
 		.max_args = 1,
@@ -984,10 +987,10 @@ static const struct cmd_entry log_subs[] = {
 	},
 	{
 		.name = "import",
-		.summary = "import logs of several meetings (JSON, patvers/log/1), all or nothing",
+		.summary = N_("import logs of several meetings (JSON, patvers/log/1), all or nothing"),
 		.usage = "FILE [--replace]",
-		.help = "FILE may be '-' for standard input. A meeting already logged is an\n"
-			"error unless --replace. One bad meeting stores none.\n",
+		.help = N_("FILE may be '-' for standard input. A meeting already logged is an\n"
+			"error unless --replace. One bad meeting stores none.\n"),
 		.min_args = 1,
 		.max_args = 1,
 		.needs = CMD_DB_WRITE,
@@ -995,10 +998,10 @@ static const struct cmd_entry log_subs[] = {
 	},
 	{
 		.name = "export",
-		.summary = "write the logs as a JSON document that 'log import' reads",
+		.summary = N_("write the logs as a JSON document that 'log import' reads"),
 		.usage = "[--unit U] [--from D] [--to D] [-o FILE]",
-		.help = "options:\n"
-			"  -o, --output FILE  write to FILE (never overwrites) instead of stdout\n",
+		.help = N_("options:\n"
+			"  -o, --output FILE  write to FILE (never overwrites) instead of stdout\n"),
 		.max_args = 0,
 		.needs = CMD_DB_READ,
 		.exec = exec_export,
@@ -1008,7 +1011,7 @@ static const struct cmd_entry log_subs[] = {
 
 const struct cmd_entry cmd_log_entry = {
 	.name = "log",
-	.summary = "log meetings as held or cancelled, with cases and actions",
+	.summary = N_("log meetings as held or cancelled, with cases and actions"),
 	.usage = "held|cancel|edit|show|list|actions|action|informed|import|export",
 	.subs = log_subs,
 };

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "patvers/i18n.h"
 #include "patvers/remind.h"
 
 static void emit_who(struct pv_out *out, const struct pv_remind_event *e)
@@ -223,10 +224,10 @@ static int exec_remind(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_remind_entry = {
 	.name = "remind",
-	.summary = "what is due (meetings, logs, plan, report, actions, consents), for cron",
+	.summary = N_("what is due (meetings, logs, plan, report, actions, consents, stafett)"),
 	.usage = "[--as-of DATE] [--within 14d] [--unit U | --person P] [--kind K]... "
 		 "[--group-by person] [--exit-code]",
-	.help = "options:\n"
+	.help = N_("options:\n"
 		"  --as-of DATE     the day to look from (default: today)\n"
 		"  --within 14d     how far ahead (default: the rules' remind.within_days)\n"
 		"  --unit U         only this unit's events\n"
@@ -234,11 +235,12 @@ const struct cmd_entry cmd_remind_entry = {
 		"  --kind K         only these kinds (repeatable): meeting, unlogged,\n"
 		"                   plan-missing, plan-overdue, report-due, report-overdue,\n"
 		"                   action-due, action-overdue, consent-expiring,\n"
-		"                   parents-not-informed, at-risk\n"
+		"                   parents-not-informed, at-risk, evaluation-due,\n"
+		"                   evaluation-overdue, decision-overdue, handover-pending\n"
 		"  --group-by person  one record per person with their events (use with\n"
 		"                   --format jsonl: one line per e-mail to send)\n"
 		"  --exit-code      exit 1 when something is due\n"
-		"Prints nothing and exits 0 when nothing is due.\n",
+		"Prints nothing and exits 0 when nothing is due.\n"),
 	.max_args = 0,
 	.needs = CMD_DB_READ,
 	.exec = exec_remind,

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "patvers/i18n.h"
 #include "patvers/report.h"
 
 static int parse_half(struct cmd_ctx *ctx, const char *text, int *half)
@@ -346,10 +347,10 @@ static int exec_mark_sent(struct cmd_ctx *ctx, int argc, char **argv)
 static const struct cmd_entry report_subs[] = {
 	{
 		.name = "show",
-		.summary = "the report (the default: 'patvers report --half H2' shows it)",
+		.summary = N_("the report (the default: 'patvers report --half H2' shows it)"),
 		.usage = "--half H1|H2 [--year Y] [--unit U] [--as-of D] "
 			 "[--format text|md|json|csv|html] [-o FILE] [--exit-code]",
-		.help = "options:\n"
+		.help = N_("options:\n"
 			"  --half H1|H2    the half-year: 1 Jan–30 Jun or 1 Jul–31 Dec (required)\n"
 			"  --year Y        its calendar year (default: this year)\n"
 			"  --unit U        one unit only (a school, kindergarten group, naervaer,\n"
@@ -365,35 +366,35 @@ static const struct cmd_entry report_subs[] = {
 			"Status: met (held >= minimum); on track (the planned meetings reach it);\n"
 			"at risk (only if past meetings that are not logged get logged); missed\n"
 			"(the half-year is over, or the plan cannot reach it). Theme counts below\n"
-			"the rules' report.suppress_below show as <3; see patvers-report(1).\n",
+			"the rules' report.suppress_below show as <3; see patvers-report(1).\n"),
 		.max_args = 0,
 		.needs = CMD_DB_READ,
 		.exec = exec_show,
 	},
 	{
 		.name = "note",
-		.summary = "a unit's own words on the half-year, printed in its report",
+		.summary = N_("a unit's own words on the half-year, printed in its report"),
 		.usage = "--unit U --half H1|H2 [--year Y] TEXT | --delete",
-		.help = "options:\n"
+		.help = N_("options:\n"
 			"  --unit U        the unit (a kindergarten's note shows under its group)\n"
 			"  --half H1|H2    the half-year\n"
 			"  --year Y        its calendar year (default: this year)\n"
 			"  --delete        remove the note\n"
-			"A new note replaces the one there. The text passes the anonymity guard.\n",
+			"A new note replaces the one there. The text passes the anonymity guard.\n"),
 		.max_args = 1,
 		.needs = CMD_DB_WRITE,
 		.exec = exec_note,
 	},
 	{
 		.name = "mark-sent",
-		.summary = "record that the half-year's report was sent",
+		.summary = N_("record that the half-year's report was sent"),
 		.usage = "--half H1|H2 [--year Y] [--date D] [--by WHO] [--undo]",
-		.help = "options:\n"
+		.help = N_("options:\n"
 			"  --half H1|H2    the half-year\n"
 			"  --year Y        its calendar year (default: this year)\n"
 			"  --date D        when it was sent (default: today)\n"
 			"  --by WHO        who sent it (default: the OS user)\n"
-			"  --undo          remove the mark\n",
+			"  --undo          remove the mark\n"),
 		.max_args = 0,
 		.needs = CMD_DB_WRITE,
 		.exec = exec_mark_sent,
@@ -403,7 +404,7 @@ static const struct cmd_entry report_subs[] = {
 
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
-	.summary = "the half-year report to kommunalsjef Oppvekst (15 June, 15 December)",
+	.summary = N_("the half-year report to kommunalsjef Oppvekst (15 June, 15 December)"),
 	.usage = "[show] --half H1|H2 [--year Y] [--unit U] [--as-of D] [--format F] "
 		 "[-o FILE] [--exit-code] | note | mark-sent",
 	.subs = report_subs,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "patvers/i18n.h"
 #include "patvers/rules.h"
 
 /* The rules in force: from the database, or the defaults without one. */
@@ -108,7 +109,7 @@ static int exec_export(struct cmd_ctx *ctx, int argc, char **argv)
 static const struct cmd_entry rules_subs[] = {
 	{
 		.name = "show",
-		.summary = "print the rules in force (the defaults when none were imported)",
+		.summary = N_("print the rules in force (the defaults when none were imported)"),
 		.usage = "",
 		.max_args = 0,
 		.needs = CMD_DB_OPTIONAL,
@@ -116,10 +117,10 @@ static const struct cmd_entry rules_subs[] = {
 	},
 	{
 		.name = "import",
-		.summary = "validate a rules document (JSON) and make it the rules in force",
+		.summary = N_("validate a rules document (JSON) and make it the rules in force"),
 		.usage = "FILE",
-		.help = "FILE may be '-' for standard input. Keys left out keep their default;\n"
-			"a bad document changes nothing and names the JSON path at fault.\n",
+		.help = N_("FILE may be '-' for standard input. Keys left out keep their default;\n"
+			"a bad document changes nothing and names the JSON path at fault.\n"),
 		.min_args = 1,
 		.max_args = 1,
 		.needs = CMD_DB_WRITE,
@@ -127,9 +128,9 @@ static const struct cmd_entry rules_subs[] = {
 	},
 	{
 		.name = "export",
-		.summary = "write the rules in force as a JSON document to edit and import",
+		.summary = N_("write the rules in force as a JSON document to edit and import"),
 		.usage = "[-o FILE]",
-		.help = "options:\n  -o, --output FILE  write to FILE (never overwrites) instead of stdout\n",
+		.help = N_("options:\n  -o, --output FILE  write to FILE (never overwrites) instead of stdout\n"),
 		.max_args = 0,
 		.needs = CMD_DB_OPTIONAL,
 		.exec = exec_export,
@@ -139,7 +140,7 @@ static const struct cmd_entry rules_subs[] = {
 
 const struct cmd_entry cmd_rules_entry = {
 	.name = "rules",
-	.summary = "the method as data: meeting rules, roles, thresholds",
+	.summary = N_("the method as data: meeting rules, roles, thresholds"),
 	.usage = "show|import|export",
 	.subs = rules_subs,
 };

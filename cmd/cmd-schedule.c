@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "patvers/i18n.h"
 #include "patvers/audit.h"
 #include "patvers/ics.h"
 #include "patvers/planedit.h"
@@ -779,40 +780,40 @@ static int exec_export(struct cmd_ctx *ctx, int argc, char **argv)
 static const struct cmd_entry schedule_subs[] = {
 	{
 		.name = "generate",
-		.summary = "plan every meeting the rules require for a school year",
+		.summary = N_("plan every meeting the rules require for a school year"),
 		.usage = "[--year 2026/27] [--unit U]... [--dry-run] [--stats] [--plan]",
-		.help = "options:\n"
+		.help = N_("options:\n"
 			"  --year YEAR   the school year (default: the current one)\n"
 			"  --unit U      (re)plan only this unit; repeatable\n"
 			"  --dry-run     plan and print, store nothing\n"
 			"  --stats       print the spread figures (gaps between meetings)\n"
 			"  --plan        print every meeting too\n"
 			"Held, cancelled, locked and moved meetings are kept. When the rules\n"
-			"cannot be met the plan is not stored and the command exits 69 saying why.\n",
+			"cannot be met the plan is not stored and the command exits 69 saying why.\n"),
 		.max_args = 0,
 		.needs = CMD_DB_WRITE,
 		.exec = exec_generate,
 	},
 	{
 		.name = "list",
-		.summary = "list meetings (schema patvers/plan/1 in JSON)",
+		.summary = N_("list meetings (schema patvers/plan/1 in JSON)"),
 		.usage = "[--year Y] [--unit U] [--person P] [--from D] [--to D] [--week N] "
 			 "[--kind K] [--all]",
-		.help = "options:\n"
+		.help = N_("options:\n"
 			"  --year YEAR    one school year\n"
 			"  --unit U       a unit's meetings (a kindergarten: its group's too)\n"
 			"  --person P     meetings the person takes part in\n"
 			"  --from D, --to D  a date range\n"
 			"  --week N       ISO week N\n"
 			"  --kind K       systemmote, veiledningsteam, naervaer, god-oppvekst, apen-dor\n"
-			"  --all          include cancelled meetings\n",
+			"  --all          include cancelled meetings\n"),
 		.max_args = 0,
 		.needs = CMD_DB_READ,
 		.exec = exec_list,
 	},
 	{
 		.name = "show",
-		.summary = "one meeting with its participants",
+		.summary = N_("one meeting with its participants"),
 		.usage = "ID",
 		.min_args = 1,
 		.max_args = 1,
@@ -821,7 +822,7 @@ static const struct cmd_entry schedule_subs[] = {
 	},
 	{
 		.name = "agenda",
-		.summary = "the meeting's agenda (Markdown)",
+		.summary = N_("the meeting's agenda (Markdown)"),
 		.usage = "ID",
 		.min_args = 1,
 		.max_args = 1,
@@ -830,9 +831,9 @@ static const struct cmd_entry schedule_subs[] = {
 	},
 	{
 		.name = "move",
-		.summary = "move a meeting; refuses a clash, a closed day or a broken minimum",
+		.summary = N_("move a meeting; refuses a clash, a closed day or a broken minimum"),
 		.usage = "ID DATE [TIME] [--force]",
-		.help = "options:\n  --force  move even when a rule is broken (each is listed)\n",
+		.help = N_("options:\n  --force  move even when a rule is broken (each is listed)\n"),
 		.min_args = 2,
 		.max_args = 3,
 		.needs = CMD_DB_WRITE,
@@ -840,7 +841,7 @@ static const struct cmd_entry schedule_subs[] = {
 	},
 	{
 		.name = "cancel",
-		.summary = "cancel a meeting (a deviation: the reason is kept)",
+		.summary = N_("cancel a meeting (a deviation: the reason is kept)"),
 		.usage = "ID --reason TEXT",
 		.min_args = 1,
 		.max_args = 1,
@@ -849,7 +850,7 @@ static const struct cmd_entry schedule_subs[] = {
 	},
 	{
 		.name = "lock",
-		.summary = "keep a meeting as it is when the plan is generated again",
+		.summary = N_("keep a meeting as it is when the plan is generated again"),
 		.usage = "ID [--unlock]",
 		.min_args = 1,
 		.max_args = 1,
@@ -858,7 +859,7 @@ static const struct cmd_entry schedule_subs[] = {
 	},
 	{
 		.name = "add",
-		.summary = "add an ad hoc meeting (e.g. a veiledningsteam)",
+		.summary = N_("add an ad hoc meeting (e.g. a veiledningsteam)"),
 		.usage = "--unit U --date D --time HH:MM [--end HH:MM] [--kind K] [--force]",
 		.max_args = 0,
 		.needs = CMD_DB_WRITE,
@@ -866,9 +867,9 @@ static const struct cmd_entry schedule_subs[] = {
 	},
 	{
 		.name = "export",
-		.summary = "the plan as iCalendar (--ics) for Outlook/Google, or JSON/CSV",
+		.summary = N_("the plan as iCalendar (--ics) for Outlook/Google, or JSON/CSV"),
 		.usage = "[--ics] [--year Y] [--unit U | --person P] [-o FILE] [--name TEXT]",
-		.help = "options:\n"
+		.help = N_("options:\n"
 			"  --ics          iCalendar (RFC 5545): one VEVENT per meeting, stable UIDs,\n"
 			"                 SEQUENCE raised on every change, cancelled meetings as\n"
 			"                 STATUS:CANCELLED; without it the plan in --format\n"
@@ -876,18 +877,18 @@ static const struct cmd_entry schedule_subs[] = {
 			"  --unit U       one unit's meetings\n"
 			"  --person P     one person's meetings\n"
 			"  -o, --output FILE  write the calendar to FILE (never overwrites)\n"
-			"  --name TEXT    the calendar's name (X-WR-CALNAME)\n",
+			"  --name TEXT    the calendar's name (X-WR-CALNAME)\n"),
 		.max_args = 0,
 		.needs = CMD_DB_READ,
 		.exec = exec_export,
 	},
 	{
 		.name = "check",
-		.summary = "check the stored plan against the rules",
+		.summary = N_("check the stored plan against the rules"),
 		.usage = "[--year Y] [--exit-code]",
-		.help = "options:\n"
+		.help = N_("options:\n"
 			"  --year YEAR   the school year (default: the current one)\n"
-			"  --exit-code   exit 1 when there are findings\n",
+			"  --exit-code   exit 1 when there are findings\n"),
 		.max_args = 0,
 		.needs = CMD_DB_READ,
 		.exec = exec_check,
@@ -897,7 +898,7 @@ static const struct cmd_entry schedule_subs[] = {
 
 const struct cmd_entry cmd_schedule_entry = {
 	.name = "schedule",
-	.summary = "the annual meeting plan: generate, list, move, check, export",
+	.summary = N_("the annual meeting plan: generate, list, move, check, export"),
 	.usage = "generate|list|show|agenda|move|cancel|lock|add|export|check",
 	.subs = schedule_subs,
 };

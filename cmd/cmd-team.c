@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "patvers/i18n.h"
 #include "patvers/team.h"
 
 /* ---- import ---- */
@@ -660,9 +661,9 @@ static int exec_check(struct cmd_ctx *ctx, int argc, char **argv)
 static const struct cmd_entry team_subs[] = {
 	{
 		.name = "import",
-		.summary = "import units and people from CSV (all or nothing)",
+		.summary = N_("import units and people from CSV (all or nothing)"),
 		.usage = "[--replace [--force]] UNITS.csv PEOPLE.csv | FOLDER",
-		.help = "Reads the two files (or FOLDER/units.csv and FOLDER/people.csv) as\n"
+		.help = N_("Reads the two files (or FOLDER/units.csv and FOLDER/people.csv) as\n"
 			"Norwegian Excel saves them (';' or ',', UTF-8 with or without BOM,\n"
 			"CRLF or LF); see patvers-team(1) for the columns. Records are added\n"
 			"or updated by id; a person's row replaces what they serve. One bad\n"
@@ -670,7 +671,7 @@ static const struct cmd_entry team_subs[] = {
 			"\noptions:\n"
 			"  --replace    the files become the whole roster: units and people\n"
 			"               not in them are removed\n"
-			"  -f, --force  with --replace: remove also what planned meetings use\n",
+			"  -f, --force  with --replace: remove also what planned meetings use\n"),
 		.min_args = 1,
 		.max_args = 2,
 		.needs = CMD_DB_WRITE,
@@ -678,39 +679,39 @@ static const struct cmd_entry team_subs[] = {
 	},
 	{
 		.name = "export",
-		.summary = "write the roster as units.csv and people.csv for import",
+		.summary = N_("write the roster as units.csv and people.csv for import"),
 		.usage = "[-f] FOLDER | --units | --people",
-		.help = "Writes what import reads, as Norwegian Excel saves it (UTF-8 BOM,\n"
+		.help = N_("Writes what import reads, as Norwegian Excel saves it (UTF-8 BOM,\n"
 			"';', CRLF), in a fixed order, so export, import and export again\n"
 			"give the same bytes.\n"
 			"\noptions:\n"
 			"  --units      write units.csv to standard output\n"
 			"  --people     write people.csv to standard output\n"
-			"  -f, --force  overwrite files in FOLDER\n",
+			"  -f, --force  overwrite files in FOLDER\n"),
 		.max_args = 1,
 		.needs = CMD_DB_READ,
 		.exec = exec_export,
 	},
 	{
 		.name = "list",
-		.summary = "list the units (or --people)",
+		.summary = N_("list the units (or --people)"),
 		.usage = "[--kind TYPE | --people]",
-		.help = "options:\n"
+		.help = N_("options:\n"
 			"  -k, --kind TYPE  only units of TYPE: skole, barnehage,\n"
 			"                   barnehagegruppe, tjeneste (every service) or a\n"
 			"                   service code (ppt, bfs, barnevern, helse, ke,\n"
 			"                   naervaer, god-oppvekst, annen)\n"
-			"  --people         list the people instead\n",
+			"  --people         list the people instead\n"),
 		.max_args = 0,
 		.needs = CMD_DB_READ,
 		.exec = exec_list,
 	},
 	{
 		.name = "show",
-		.summary = "a unit's interdisciplinary team with contacts (or a person)",
+		.summary = N_("a unit's interdisciplinary team with contacts (or a person)"),
 		.usage = "UNIT|PERSON",
-		.help = "For a kindergarten group: its kindergartens and their teams. For a\n"
-			"service: the people serving it and its own staff.\n",
+		.help = N_("For a kindergarten group: its kindergartens and their teams. For a\n"
+			"service: the people serving it and its own staff.\n"),
 		.min_args = 1,
 		.max_args = 1,
 		.needs = CMD_DB_READ,
@@ -718,14 +719,14 @@ static const struct cmd_entry team_subs[] = {
 	},
 	{
 		.name = "add-unit",
-		.summary = "add a unit (or change one with --update)",
+		.summary = N_("add a unit (or change one with --update)"),
 		.usage = "[--update] [-t TYPE] [--grades FROM-TO] [--group GROUP] ID [NAME]",
-		.help = "options:\n"
+		.help = N_("options:\n"
 			"  -t, --type TYPE   skole, barnehage, barnehagegruppe or a service code\n"
 			"  --grades FROM-TO  a school's grades, e.g. 1-7 or 8-10\n"
 			"  --group GROUP     a kindergarten's group ('' for none)\n"
 			"  --update          change an existing unit; options left out keep\n"
-			"                    their value\n",
+			"                    their value\n"),
 		.min_args = 1,
 		.max_args = 2,
 		.needs = CMD_DB_WRITE,
@@ -733,10 +734,10 @@ static const struct cmd_entry team_subs[] = {
 	},
 	{
 		.name = "add-person",
-		.summary = "add a person (or change one with --update)",
+		.summary = N_("add a person (or change one with --update)"),
 		.usage = "[--update] [--home UNIT] [-r ROLES] [--serves UNITS] "
 			 "[--substitute ID] ID [NAME [EMAIL]]",
-		.help = "options:\n"
+		.help = N_("options:\n"
 			"  --home UNIT        the unit or service they work in\n"
 			"  -r, --role ROLES   role(s), comma-separated\n"
 			"  --serves UNITS     units they serve in those roles (default: the\n"
@@ -744,7 +745,7 @@ static const struct cmd_entry team_subs[] = {
 			"  --substitute ID    their stedfortreder ('' for none)\n"
 			"  --update           change an existing person; options left out keep\n"
 			"                     their value, and what they serve changes only\n"
-			"                     with --role or --serves\n",
+			"                     with --role or --serves\n"),
 		.min_args = 1,
 		.max_args = 3,
 		.needs = CMD_DB_WRITE,
@@ -752,7 +753,7 @@ static const struct cmd_entry team_subs[] = {
 	},
 	{
 		.name = "assign",
-		.summary = "let a person serve a unit in a role",
+		.summary = N_("let a person serve a unit in a role"),
 		.usage = "PERSON UNIT ROLE",
 		.min_args = 3,
 		.max_args = 3,
@@ -761,7 +762,7 @@ static const struct cmd_entry team_subs[] = {
 	},
 	{
 		.name = "unassign",
-		.summary = "stop a person serving a unit (in one role, or every role)",
+		.summary = N_("stop a person serving a unit (in one role, or every role)"),
 		.usage = "PERSON UNIT [ROLE]",
 		.min_args = 2,
 		.max_args = 3,
@@ -770,16 +771,16 @@ static const struct cmd_entry team_subs[] = {
 	},
 	{
 		.name = "remove",
-		.summary = "remove a unit or person; refuses while anything depends on it",
+		.summary = N_("remove a unit or person; refuses while anything depends on it"),
 		.usage = "[-f] UNIT|PERSON",
-		.help = "Lists what depends on it (people serving or working there, the\n"
+		.help = N_("Lists what depends on it (people serving or working there, the\n"
 			"kindergartens of a group, people naming them as substitute, planned\n"
 			"meetings) and refuses (exit 65).\n"
 			"\noptions:\n"
 			"  -f, --force  remove anyway: assignments go, kindergartens leave the\n"
 			"               group, substitutes are cleared. A unit that is some\n"
 			"               person's home, or anything meetings refer to, is\n"
-			"               never removed.\n",
+			"               never removed.\n"),
 		.min_args = 1,
 		.max_args = 1,
 		.needs = CMD_DB_WRITE,
@@ -787,14 +788,14 @@ static const struct cmd_entry team_subs[] = {
 	},
 	{
 		.name = "check",
-		.summary = "check the roster against the rules",
+		.summary = N_("check the roster against the rules"),
 		.usage = "[--exit-code]",
-		.help = "Finds schools and kindergartens without a required role (rådgiver\n"
+		.help = N_("Finds schools and kindergartens without a required role (rådgiver\n"
 			"only with grades 8-10), kindergartens outside a group, groups of the\n"
 			"wrong size, leaders without a stedfortreder, and people who serve\n"
 			"more units than the half-year's meeting days can hold.\n"
 			"\noptions:\n"
-			"  --exit-code  exit 1 when anything was found\n",
+			"  --exit-code  exit 1 when anything was found\n"),
 		.max_args = 0,
 		.needs = CMD_DB_READ,
 		.exec = exec_check,
@@ -804,15 +805,15 @@ static const struct cmd_entry team_subs[] = {
 
 const struct cmd_entry cmd_team_entry = {
 	.name = "team",
-	.summary = "the roster: units, staff, roles, substitutes",
+	.summary = N_("the roster: units, staff, roles, substitutes"),
 	.usage = "import|export|list|show|add-unit|add-person|assign|unassign|remove|check",
-	.help = "types: skole, barnehage, barnehagegruppe; services ppt, bfs, barnevern,\n"
+	.help = N_("types: skole, barnehage, barnehagegruppe; services ppt, bfs, barnevern,\n"
 		"  helse, ke, naervaer, god-oppvekst, annen\n"
 		"roles: the rules' roles.school and roles.kindergarten lists (default\n"
 		"  rektor, sosiallaerer, radgiver, ppt-radgiver, helsesykepleier,\n"
 		"  barnevern-kontakt, styrer, pedagogisk-leder, bfs-kontakt) and leder,\n"
 		"  nestleder, fagleder, koordinator, psykolog, saksbehandler, medlem,\n"
 		"  inspektor, assisterende-rektor, assisterende-styrer; Norwegian\n"
-		"  spellings (sosiallærer, PPT-rådgiver, pedagogisk leder, …) work too\n",
+		"  spellings (sosiallærer, PPT-rådgiver, pedagogisk leder, …) work too\n"),
 	.subs = team_subs,
 };

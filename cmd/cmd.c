@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "patvers/i18n.h"
 
 int cmd_getopt(struct cmd_ctx *ctx, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts)
@@ -32,10 +33,10 @@ int cmd_check_args(struct cmd_ctx *ctx, int nargs)
 {
 	const struct cmd_entry *e = ctx->entry;
 
+	if (nargs < e->min_args && e->min_args == 1)
+		return cmd_usage_error(ctx, "'%s' needs an argument", ctx->name);
 	if (nargs < e->min_args)
-		return cmd_usage_error(ctx, "'%s' needs %s argument%s", ctx->name,
-				       e->min_args == 1 ? "an" : "more",
-				       e->min_args == 1 ? "" : "s");
+		return cmd_usage_error(ctx, "'%s' needs more arguments", ctx->name);
 	if (e->max_args >= 0 && nargs > e->max_args)
 		return cmd_usage_error(ctx, "too many arguments for '%s'", ctx->name);
 	return 0;
@@ -58,7 +59,7 @@ int cmd_usage_error(struct cmd_ctx *ctx, const char *fmt, ...)
 	char msg[512];
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(msg, sizeof msg, _(fmt), ap);
 	va_end(ap);
 	return pv_error_set(&ctx->err, PV_EUSAGE, "%s (see 'patvers %s --help')", msg,
 			    ctx->name ? ctx->name : "help");
@@ -70,9 +71,9 @@ void cmd_note(const struct cmd_ctx *ctx, const char *fmt, ...)
 
 	if (ctx->quiet)
 		return;
-	fputs("patvers: note: ", stderr);
+	fputs(_("patvers: note: "), stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }

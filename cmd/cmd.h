@@ -78,6 +78,7 @@ extern const struct cmd_entry cmd_fravaer_entry;
 extern const struct cmd_entry cmd_log_entry;
 extern const struct cmd_entry cmd_consent_entry;
 extern const struct cmd_entry cmd_report_entry;
+extern const struct cmd_entry cmd_stafett_entry;
 
 /*
  * getopt_long for a command (the dispatcher resets optind before exec;
@@ -97,13 +98,20 @@ int cmd_check_args(struct cmd_ctx *ctx, int nargs);
  * argv[optind]) or PV_EUSAGE with ctx->err set. */
 int cmd_parse_plain(struct cmd_ctx *ctx, int argc, char **argv);
 
-/* Fills ctx->err with a usage error and returns PV_EUSAGE. */
+/* Fills ctx->err with a usage error and returns PV_EUSAGE. Like
+ * pv_error_set and cmd_note, it translates `fmt` itself (include/patvers/i18n.h). */
 int cmd_usage_error(struct cmd_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* A note for people on stderr ("patvers: note: …"), unless -q. */
 void cmd_note(const struct cmd_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Sets up translation (cmd/i18n.c): LC_MESSAGES and LC_CTYPE from the
+ * environment (never LC_NUMERIC/LC_TIME: data stays C-locale), the
+ * Norwegian fallback when the nb locale is not installed, and the
+ * "patvers" text domain's directory. argv0 finds the build tree's locale/. */
+void cmd_i18n_init(const char *argv0);
 
 /* Reads a whole file ("-" = stdin) into a malloc'ed NUL-terminated buffer;
  * caller frees. Missing file → PV_ENOINPUT, read error → PV_EIO, more

@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "patvers/anonymity.h"
+#include "patvers/i18n.h"
 
 /* The command table. Commands with sub-verbs carry their own table. */
 const struct cmd_entry *const cmd_commands[] = {
@@ -25,6 +26,7 @@ const struct cmd_entry *const cmd_commands[] = {
 	&cmd_log_entry,
 	&cmd_consent_entry,
 	&cmd_report_entry,
+	&cmd_stafett_entry,
 	NULL,
 };
 
@@ -39,13 +41,13 @@ static void print_main_usage(FILE *fp)
 {
 	fputs("usage: patvers [--db PATH] [--format text|json|jsonl|csv] [--csv-sep SEP]\n"
 	      "               [--excel] [-q] [--no-color] <command> [<args>]\n"
-	      "\n"
-	      "commands:\n", fp);
+	      "\n", fp);
+	fputs(_("commands:\n"), fp);
 	for (const struct cmd_entry *const *c = cmd_commands; *c; c++)
 		if (!(*c)->hidden)
-			fprintf(fp, "  %-10s %s\n", (*c)->name, (*c)->summary);
-	fputs("\n"
-	      "global options:\n"
+			fprintf(fp, "  %-10s %s\n", (*c)->name, _((*c)->summary));
+	fputs("\n", fp);
+	fputs(_("global options:\n"
 	      "  --db PATH        database (default $PATVERS_DB, else\n"
 	      "                   $XDG_DATA_HOME/patvers/patvers.db)\n"
 	      "  --format FORMAT  text (default), json, jsonl or csv\n"
@@ -54,20 +56,20 @@ static void print_main_usage(FILE *fp)
 	      "  -q, --quiet      no notes on stderr\n"
 	      "  --no-color       no colour (also when NO_COLOR is set)\n"
 	      "  --version        print the version\n"
-	      "  -h, --help       this help; 'patvers help COMMAND' for a command\n", fp);
+	      "  -h, --help       this help; 'patvers help COMMAND' for a command\n"), fp);
 }
 
 static void print_entry_help(FILE *fp, const char *prefix, const struct cmd_entry *e)
 {
 	fprintf(fp, "usage: patvers %s%s%s%s%s\n\n%s\n", prefix, *prefix ? " " : "", e->name,
-		e->usage && *e->usage ? " " : "", e->usage ? e->usage : "", e->summary);
+		e->usage && *e->usage ? " " : "", e->usage ? e->usage : "", _(e->summary));
 	if (e->subs) {
-		fputs("\ncommands:\n", fp);
+		fprintf(fp, "\n%s", _("commands:\n"));
 		for (const struct cmd_entry *s = e->subs; s->name; s++)
-			fprintf(fp, "  %-10s %s\n", s->name, s->summary);
+			fprintf(fp, "  %-10s %s\n", s->name, _(s->summary));
 	}
 	if (e->help)
-		fprintf(fp, "\n%s", e->help);
+		fprintf(fp, "\n%s", _(e->help));
 }
 
 /* Edit distance, for "did you mean". */
@@ -96,7 +98,8 @@ static size_t distance(const char *a, const char *b)
 	return row[lb];
 }
 
-/* Says `name` is unknown, suggesting the closest of `names` within two edits. */
+/* Says `name` is unknown, suggesting the closest of `names` within two edits.
+ * `what` is "" for a top-level command, else the command the sub-verb is of. */
 static int unknown_command(const char *what, const char *name,
 			   const char *const *names, size_t count)
 {
@@ -110,9 +113,12 @@ static int unknown_command(const char *what, const char *name,
 			best_d = d;
 		}
 	}
-	fprintf(stderr, "patvers: '%s' is not a patvers %s", name, what);
+	if (*what)
+		fprintf(stderr, _("patvers: '%s' is not a patvers %s command"), name, what);
+	else
+		fprintf(stderr, _("patvers: '%s' is not a patvers command"), name);
 	if (best)
-		fprintf(stderr, "; did you mean '%s'?", best);
+		fprintf(stderr, _("; did you mean '%s'?"), best);
 	fputs("\n", stderr);
 	return PV_EUSAGE;
 }
@@ -142,19 +148,17 @@ static int unknown_top(const char *name)
 		if (!(*c)->hidden)
 			names[n++] = (*c)->name;
 	names[n++] = "help";
-	return unknown_command("command", name, names, n);
+	return unknown_command("", name, names, n);
 }
 
 static int unknown_sub(const struct cmd_entry *e, const char *name)
 {
 	const char *names[64];
 	size_t n = 0;
-	char what[64];
 
 	for (const struct cmd_entry *s = e->subs; s->name && n < 64; s++)
 		names[n++] = s->name;
-	snprintf(what, sizeof what, "%s command", e->name);
-	return unknown_command(what, name, names, n);
+	return unknown_command(e->name, name, names, n);
 }
 
 /* `patvers help [COMMAND [SUB]]` */
@@ -450,14 +454,14 @@ static int parse_globals(struct globals *g, int argc, char **argv)
 			break;
 		case 'f':
 			if (!pv_format_parse(optarg, &g->out.format)) {
-				fprintf(stderr, "patvers: unknown format '%s' (use text, json, "
-					"jsonl or csv)\n", optarg);
+				fprintf(stderr, _("patvers: unknown format '%s' (use text, json, "
+					"jsonl or csv)\n"), optarg);
 				return PV_EUSAGE;
 			}
 			break;
 		case 's':
 			if (strcmp(optarg, ",") != 0 && strcmp(optarg, ";") != 0) {
-				fprintf(stderr, "patvers: --csv-sep must be ',' or ';', not '%s'\n",
+				fprintf(stderr, _("patvers: --csv-sep must be ',' or ';', not '%s'\n"),
 					optarg);
 				return PV_EUSAGE;
 			}
@@ -479,10 +483,10 @@ static int parse_globals(struct globals *g, int argc, char **argv)
 			print_main_usage(stdout);
 			return -1;
 		case ':':
-			fprintf(stderr, "patvers: option '%s' needs a value\n", argv[optind - 1]);
+			fprintf(stderr, _("patvers: option '%s' needs a value\n"), argv[optind - 1]);
 			return PV_EUSAGE;
 		default:
-			fprintf(stderr, "patvers: unknown option '%s' (see 'patvers --help')\n",
+			fprintf(stderr, _("patvers: unknown option '%s' (see 'patvers --help')\n"),
 				argv[optind - 1]);
 			return PV_EUSAGE;
 		}
@@ -496,6 +500,7 @@ int main(int argc, char **argv)
 	const char *no_color = getenv("NO_COLOR");
 	int status;
 
+	cmd_i18n_init(argv[0]);
 	g.out.format = PV_FORMAT_TEXT;
 	status = parse_globals(&g, argc, argv);
 	if (status == -1)
@@ -508,7 +513,7 @@ int main(int argc, char **argv)
 		status = dispatch(&g, argc - optind, argv + optind, argc, argv);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "patvers: cannot write output: %s\n", strerror(errno));
+		fprintf(stderr, _("patvers: cannot write output: %s\n"), strerror(errno));
 		return PV_EIO;
 	}
 	return status;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <jansson.h>
 
+#include "patvers/i18n.h"
 #include "patvers/audit.h"
 #include "patvers/calendar.h"
 #include "patvers/csvio.h"
@@ -207,7 +208,7 @@ static enum pv_status add_rule_spans(struct pv_calendar *cal, const struct pv_ru
 
 		if (kf < 0 || kt < 0)
 			continue;
-		snprintf(label, sizeof label, "closed by the rules (%s" EN_DASH "%s)", from, to);
+		snprintf(label, sizeof label, "closed by the rules (%s–%s)", from, to);
 		for (i = 0; i <= cal->ndays; i++) {
 			bool in = false;
 
@@ -866,7 +867,7 @@ static enum pv_status fail_at(const struct pv_calendar_doc *doc, const struct wh
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
+	vsnprintf(what, sizeof what, _(fmt), ap);   /* translated */
 	va_end(ap);
 	if (!doc->json)
 		return pv_error_set_at(err, PV_EDATA, doc->file, w->line,
@@ -1158,7 +1159,7 @@ static enum pv_status json_top(struct pv_calendar_doc *doc, const json_t *root,
 		st = json_string_member(doc, w, F_TYPE, root, "schema", &schema, err);
 	if (st == PV_OK && schema && strcmp(schema, CALENDAR_SCHEMA) != 0)
 		return pv_error_set_at(err, PV_EDATA, doc->file, 0, 0,
-				       "schema: expected \"" CALENDAR_SCHEMA "\"");
+				       "schema: expected \"%s\"", CALENDAR_SCHEMA);
 	if (st == PV_OK)
 		st = json_string_member(doc, w, F_TYPE, root, "school_year", &year, err);
 	if (st == PV_OK && !year)
@@ -1437,18 +1438,18 @@ static enum pv_status check_year(const struct pv_calendar_doc *doc, pv_date y_fi
 	pv_school_year_format(doc->start_year, year);
 	if (doc->start_year < PV_HOLIDAY_YEAR_MIN || doc->start_year >= PV_HOLIDAY_YEAR_MAX)
 		return fail_at(doc, &doc->year_at, doc->json ? F_TYPE : F_FROM, err,
-			       "the school year %s is outside %d/%02d" EN_DASH "%d/%02d", year,
+			       "the school year %s is outside %d/%02d–%d/%02d", year,
 			       PV_HOLIDAY_YEAR_MIN, (PV_HOLIDAY_YEAR_MIN + 1) % 100,
 			       PV_HOLIDAY_YEAR_MAX - 1, PV_HOLIDAY_YEAR_MAX % 100);
 	pv_date_format(y_first, b);
 	pv_date_format(y_last, c);
 	if (doc->first_day < y_first || doc->first_day > y_last)
 		return fail_at(doc, &doc->year_at, F_FROM, err,
-			       "%s is outside the school year %s (%s" EN_DASH "%s)",
+			       "%s is outside the school year %s (%s–%s)",
 			       pv_date_format(doc->first_day, a), year, b, c);
 	if (doc->last_day < y_first || doc->last_day > y_last)
 		return fail_at(doc, &doc->year_at, F_TO, err,
-			       "%s is outside the school year %s (%s" EN_DASH "%s)",
+			       "%s is outside the school year %s (%s–%s)",
 			       pv_date_format(doc->last_day, a), year, b, c);
 	if (doc->last_day < doc->first_day)
 		return fail_at(doc, &doc->year_at, F_TO, err,
@@ -1479,11 +1480,11 @@ static enum pv_status check_entry(const struct pv_calendar_doc *doc, size_t i,
 			       pv_date_format(e->last, a), pv_date_format(e->first, b));
 	if (e->first < y_first || e->first > y_last)
 		return fail_at(doc, &e->at, F_FROM, err,
-			       "%s is outside the school year %s (%s" EN_DASH "%s)",
+			       "%s is outside the school year %s (%s–%s)",
 			       pv_date_format(e->first, a), year, b, c);
 	if (e->last > y_last)
 		return fail_at(doc, &e->at, F_TO, err,
-			       "%s is outside the school year %s (%s" EN_DASH "%s)",
+			       "%s is outside the school year %s (%s–%s)",
 			       pv_date_format(e->last, a), year, b, c);
 	/* Breaks and days off close schools in term; outside it they are
 	 * a mistake (a wrong year, a swapped date). */
@@ -1503,7 +1504,7 @@ static enum pv_status check_entry(const struct pv_calendar_doc *doc, size_t i,
 			continue;
 		where_name(doc, &o->at, other, sizeof other);
 		return fail_at(doc, &e->at, F_FROM, err,
-			       "overlaps %s ('%.60s', %s" EN_DASH "%s)", other, o->label,
+			       "overlaps %s ('%.60s', %s–%s)", other, o->label,
 			       pv_date_format(o->first, a), pv_date_format(o->last, b));
 	}
 	return PV_OK;

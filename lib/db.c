@@ -177,6 +177,43 @@ static const char *const migrations[] = {
 	"  half INTEGER NOT NULL CHECK (half IN (1, 2)),"
 	"  sent TEXT NOT NULL, sent_by TEXT NOT NULL, recipient TEXT NOT NULL,"
 	"  PRIMARY KEY (year, half));",
+
+	/* 8: the stafettlogg (lib/stafett*.c): one child's case across
+	 * services under the unit's reference key (never a name), with its
+	 * holder, level 0–3, a pending handover and how it was closed; its
+	 * timeline (stafett_entry) and measures (stafett_tiltak) with their
+	 * evaluation dates. People and units are kept as slugs without
+	 * foreign keys: a closed log is the child's record until the
+	 * retention time ends and outlives staff leaving the roster. Every
+	 * change clears `exported`, so a set date means the last export is
+	 * complete. One open log per ref. */
+	"CREATE TABLE stafett (id INTEGER PRIMARY KEY, ref TEXT NOT NULL,"
+	"  unit TEXT NOT NULL, holder TEXT NOT NULL,"
+	"  level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 3),"
+	"  opened TEXT NOT NULL, level_since TEXT NOT NULL, decided TEXT,"
+	"  pending_to TEXT, pending_since TEXT,"
+	"  closed TEXT, close_reason TEXT CHECK (close_reason IS NULL OR close_reason IN"
+	"    ('goal-met', 'parents-request', 'moved', 'other')),"
+	"  exported TEXT,"
+	"  CHECK ((closed IS NULL) = (close_reason IS NULL)),"
+	"  CHECK ((pending_to IS NULL) = (pending_since IS NULL)),"
+	"  CHECK (closed IS NULL OR pending_to IS NULL));"
+	"CREATE UNIQUE INDEX stafett_open_ref ON stafett (ref) WHERE closed IS NULL;"
+	"CREATE INDEX stafett_ref ON stafett (ref);"
+	"CREATE TABLE stafett_tiltak ("
+	"  stafett INTEGER NOT NULL REFERENCES stafett (id) ON DELETE CASCADE,"
+	"  number INTEGER NOT NULL CHECK (number > 0),"
+	"  what TEXT NOT NULL, responsible TEXT NOT NULL,"
+	"  started TEXT NOT NULL, evaluate_by TEXT NOT NULL, evaluated TEXT, ended TEXT,"
+	"  PRIMARY KEY (stafett, number));"
+	"CREATE TABLE stafett_entry (id INTEGER PRIMARY KEY,"
+	"  stafett INTEGER NOT NULL REFERENCES stafett (id) ON DELETE CASCADE,"
+	"  date TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('opened', 'goal', 'tiltak', 'evaluation',"
+	"    'note', 'level', 'handover', 'accepted', 'declined', 'closed')),"
+	"  person TEXT, level INTEGER CHECK (level IS NULL OR level BETWEEN 0 AND 3),"
+	"  tiltak INTEGER, due TEXT, detail TEXT, text TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX stafett_entry_log ON stafett_entry (stafett, date);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

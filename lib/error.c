@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "patvers/error.h"
+#include "patvers/i18n.h"
 
 void pv_error_clear(struct pv_error *err)
 {
@@ -11,9 +12,11 @@ void pv_error_clear(struct pv_error *err)
 		memset(err, 0, sizeof *err);
 }
 
+/* The format is translated here (text domain "patvers"), so the modules
+ * need not mark their messages; xgettext extracts them by keyword. */
 static void set_message(struct pv_error *err, const char *fmt, va_list ap)
 {
-	vsnprintf(err->message, sizeof err->message, fmt, ap);
+	vsnprintf(err->message, sizeof err->message, _(fmt), ap);
 }
 
 enum pv_status pv_error_set(struct pv_error *err, enum pv_status status,

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "patvers/i18n.h"
 #include "patvers/meetinglog.h"
 
 #define LOG_SCHEMA "patvers/log/1"
@@ -26,7 +27,7 @@ static enum pv_status jfail(struct reader *r, const char *key, const char *fmt, 
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
+	vsnprintf(what, sizeof what, _(fmt), ap);   /* translated */
 	va_end(ap);
 	return pv_error_set_at(r->err, PV_EDATA, r->file, 0, 0, "%s%s%s: %s", r->path,
 			       key && *r->path ? "." : "", key ? key : "", what);
@@ -420,13 +421,13 @@ enum pv_status pv_log_parse_json(const char *text, size_t len, const char *file,
 	if (!json_is_object(doc)) {
 		json_decref(doc);
 		return pv_error_set_at(err, PV_EDATA, file, 0, 0, "expected an object "
-				       "{\"schema\": \"" LOG_SCHEMA "\", \"meetings\": […]}");
+				       "{\"schema\": \"%s\", \"meetings\": […]}", LOG_SCHEMA);
 	}
 	status = known_keys(&r, doc, keys);
 	if (status == PV_OK)
 		status = get_string(&r, doc, "schema", true, &schema);
 	if (status == PV_OK && strcmp(schema, LOG_SCHEMA) != 0)
-		status = jfail(&r, "schema", "'%.40s' is not " LOG_SCHEMA, schema);
+		status = jfail(&r, "schema", "'%.40s' is not %s", schema, LOG_SCHEMA);
 	if (status == PV_OK)
 		status = get_array(&r, doc, "meetings", &meetings);
 	if (status == PV_OK && !meetings)

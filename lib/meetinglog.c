@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "patvers/i18n.h"
 #include "patvers/anonymity.h"
 #include "patvers/audit.h"
 #include "patvers/consent.h"
@@ -167,7 +168,7 @@ static enum pv_status fail_at(struct pv_error *err, const struct pv_meeting_log 
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
+	vsnprintf(what, sizeof what, _(fmt), ap);   /* translated */
 	va_end(ap);
 	return pv_error_set_at(err, PV_EDATA, log->file, at.line, 0, "%s%s: %s",
 			       at.where ? at.where : "", field, what);

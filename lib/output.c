@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "patvers/i18n.h"
 #include "patvers/output.h"
 
 /* Deeper nesting than this is a bug in the caller, not data. */
@@ -954,7 +955,7 @@ void pv_out_note(struct pv_out *out, const char *fmt, ...)
 		return;
 	}
 	va_start(ap, fmt);
-	raw = vformat(fmt, ap);
+	raw = vformat(_(fmt), ap);   /* a note is for people: translated */
 	va_end(ap);
 	note = raw ? utf8_clean(raw) : NULL;
 	free(raw);

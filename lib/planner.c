@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "patvers/i18n.h"
 #include "patvers/audit.h"
 #include "patvers/planner.h"
 
@@ -850,7 +851,7 @@ static enum pv_status explain_unsat(struct planner *p, const struct slot *s)
 			    "school days for %s (%s %s %d cannot be placed)",
 			    s->parts[busiest].role, person_slug(p, s->parts[busiest].person),
 			    busiest_units, busiest_demand, half, preferred, weekday,
-			    fallback ? " and the fallback weekdays" : "", s->unit->slug,
+			    fallback ? _(" and the fallback weekdays") : "", s->unit->slug,
 			    s->unit->slug, pv_meeting_kind_name(s->kind), s->number);
 }
 

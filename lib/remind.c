@@ -10,12 +10,14 @@
 #include "patvers/report.h"
 #include "patvers/rules.h"
 #include "patvers/schedule.h"
+#include "patvers/stafett.h"
 #include "patvers/team.h"
 
 static const char *const kind_names[PV_REMIND_KINDS] = {
 	"meeting", "unlogged", "plan-missing", "plan-overdue", "report-due",
 	"report-overdue", "action-due", "action-overdue", "consent-expiring",
-	"parents-not-informed", "at-risk",
+	"parents-not-informed", "at-risk", "evaluation-due", "evaluation-overdue",
+	"decision-overdue", "handover-pending",
 };
 
 const char *pv_remind_kind_name(enum pv_remind_kind kind)
@@ -557,6 +559,73 @@ static enum pv_status risk_events(struct collector *c)
 	return PV_OK;
 }
 
+/* Open stafettlogger: tiltak to evaluate (to the responsible and the
+ * holder), level-0 concerns past their decision day (to the holder and
+ * the unit's leader) and handovers waiting (to the receiver and the
+ * holder). */
+static void stafett_log_events(struct collector *c, const struct pv_stafett *s)
+{
+	struct pv_stafett_due due;
+	pv_date as_of = c->opts->as_of;
+	const char *people[10];
+	char d1[11], d2[11];
+	size_t n;
+
+	pv_stafett_due_on(s, c->rules, as_of, &due);
+	for (size_t i = 0; i < s->ntiltak; i++) {
+		const struct pv_stafett_tiltak *t = &s->tiltak[i];
+		bool overdue = t->evaluate_by < as_of;
+
+		if (t->ended || (!overdue && t->evaluate_by > as_of + c->within))
+			continue;
+		people[0] = t->responsible;
+		people[1] = s->holder;
+		add_event(c, overdue ? PV_REMIND_EVALUATION_OVERDUE : PV_REMIND_EVALUATION_DUE,
+			  t->evaluate_by, s->unit, s->id, people, 2,
+			  "stafettlogg %s: tiltak %d (%s) %s evaluated by %s (patvers stafett "
+			  "evaluate %s %d --result …)", s->ref, t->number, t->what,
+			  overdue ? "was to be" : "is to be", pv_date_format(t->evaluate_by, d1),
+			  s->ref, t->number);
+	}
+	if (due.decision_overdue) {
+		people[0] = s->holder;
+		n = 1 + leaders_of(c, s->unit, people + 1, 8);
+		add_event(c, PV_REMIND_DECISION_OVERDUE, due.decide_by, s->unit, s->id, people, n,
+			  "stafettlogg %s: the level-0 concern of %s was to be decided by %s: "
+			  "close it or raise its level (patvers stafett close|level %s)", s->ref,
+			  pv_date_format(s->opened, d1), pv_date_format(due.decide_by, d2), s->ref);
+	}
+	if (s->pending_to && s->pending_since <= as_of) {
+		people[0] = s->pending_to;
+		people[1] = s->holder;
+		add_event(c, PV_REMIND_HANDOVER_PENDING, s->pending_since, s->unit, s->id, people, 2,
+			  "stafettlogg %s: the handover from %s to %s asked %s waits for %s to "
+			  "accept it (patvers stafett accept %s --by %s)", s->ref, s->holder,
+			  s->pending_to, pv_date_format(s->pending_since, d1), s->pending_to,
+			  s->ref, s->pending_to);
+	}
+}
+
+static enum pv_status stafett_events(struct collector *c)
+{
+	struct pv_stafett_filter f = { .level = -1 };
+	struct pv_stafett_logs *logs;
+	enum pv_status status;
+
+	if (!wanted_kind(c, PV_REMIND_EVALUATION_DUE) &&
+	    !wanted_kind(c, PV_REMIND_EVALUATION_OVERDUE) &&
+	    !wanted_kind(c, PV_REMIND_DECISION_OVERDUE) &&
+	    !wanted_kind(c, PV_REMIND_HANDOVER_PENDING))
+		return PV_OK;
+	status = pv_stafett_logs_load(c->db, &f, &logs, c->err);
+	if (status != PV_OK)
+		return status;
+	for (size_t i = 0; i < pv_stafett_logs_count(logs); i++)
+		stafett_log_events(c, pv_stafett_logs_at(logs, i));
+	pv_stafett_logs_free(logs);
+	return PV_OK;
+}
+
 static int event_order(const void *a, const void *b)
 {
 	const struct pv_remind_event *x = a, *y = b;
@@ -602,6 +671,8 @@ enum pv_status pv_remind_collect(struct pv_db *db, const struct pv_remind_option
 		status = report_events(&c);
 	if (status == PV_OK)
 		status = risk_events(&c);
+	if (status == PV_OK)
+		status = stafett_events(&c);
 	if (status == PV_OK && c.oom)
 		status = pv_error_set(err, PV_ESOFTWARE, "out of memory");
 	pv_roster_free(c.roster);

@@ -109,6 +109,71 @@ static const char default_rules[] =
 	"    \"window_days\": 28,\n"
 	"    \"window_min_school_days\": 10,\n"
 	"    \"window_percent\": 20\n"
+	"  },\n"
+	"  \"stafett\": {\n"
+	"    \"level0_decide_days\": 14,\n"
+	"    \"retention_days\": 365,\n"
+	"    \"guide\": [\n"
+	"      { \"level\": 0, \"name\": \"undring og bekymring\", \"steps\": [\n"
+	"        { \"who\": \"den som er bekymret\",\n"
+	"          \"what\": \"Skriv undringen i stafettloggen, uten navn: bruk enhetens referanse\",\n"
+	"          \"with\": \"\", \"days\": 0 },\n"
+	"        { \"who\": \"den som er bekymret\",\n"
+	"          \"what\": \"Drøft undringen anonymt med nærmeste leder\",\n"
+	"          \"with\": \"nærmeste leder\", \"days\": 3 },\n"
+	"        { \"who\": \"den som er bekymret\",\n"
+	"          \"what\": \"Snakk med barnet og foreldrene om det du har sett\",\n"
+	"          \"with\": \"barnet og foreldrene\", \"days\": 10 },\n"
+	"        { \"who\": \"leder\",\n"
+	"          \"what\": \"Bestem: avslutt saken, eller løft den til nivå 1 med samtykke\",\n"
+	"          \"with\": \"den som er bekymret\", \"days\": 14 }\n"
+	"      ] },\n"
+	"      { \"level\": 1, \"name\": \"tiltak i egen tjeneste\", \"steps\": [\n"
+	"        { \"who\": \"leder\",\n"
+	"          \"what\": \"Utnevn stafettholder\",\n"
+	"          \"with\": \"\", \"days\": 0 },\n"
+	"        { \"who\": \"stafettholder\",\n"
+	"          \"what\": \"Innhent samtykke fra foreldrene\",\n"
+	"          \"with\": \"foreldrene\", \"days\": 7 },\n"
+	"        { \"who\": \"stafettholder\",\n"
+	"          \"what\": \"Sett mål og tiltak, hvert med ansvarlig og evalueringsdato\",\n"
+	"          \"with\": \"barnet og foreldrene\", \"days\": 14 },\n"
+	"        { \"who\": \"stafettholder\",\n"
+	"          \"what\": \"Evaluer: avslutt, fortsett eller løft til nivå 2\",\n"
+	"          \"with\": \"foreldrene\", \"days\": 56 }\n"
+	"      ] },\n"
+	"      { \"level\": 2, \"name\": \"enkel samhandling mellom to tjenester\", \"steps\": [\n"
+	"        { \"who\": \"stafettholder\",\n"
+	"          \"what\": \"Innhent samtykke som dekker den andre tjenesten\",\n"
+	"          \"with\": \"foreldrene\", \"days\": 7 },\n"
+	"        { \"who\": \"stafettholder\",\n"
+	"          \"what\": \"Samarbeidsmøte: avklar mål, tiltak og hvem som er stafettholder\",\n"
+	"          \"with\": \"foreldrene og den andre tjenesten\", \"days\": 21 },\n"
+	"        { \"who\": \"stafettholder\",\n"
+	"          \"what\": \"Før mål og tiltak i loggen, hvert med ansvarlig og evalueringsdato\",\n"
+	"          \"with\": \"den andre tjenesten\", \"days\": 21 },\n"
+	"        { \"who\": \"stafettholder\",\n"
+	"          \"what\": \"Evaluer: avslutt, fortsett, trapp ned (nivå 1) eller løft (nivå 3)\",\n"
+	"          \"with\": \"foreldrene og den andre tjenesten\", \"days\": 56 }\n"
+	"      ] },\n"
+	"      { \"level\": 3, \"name\": \"utvidet samhandling\", \"steps\": [\n"
+	"        { \"who\": \"stafettholder\",\n"
+	"          \"what\": \"Innhent samtykke for alle tjenestene som skal delta\",\n"
+	"          \"with\": \"foreldrene\", \"days\": 7 },\n"
+	"        { \"who\": \"leder\",\n"
+	"          \"what\": \"Oppnevn koordinator; meld behovet til koordinerende enhet\",\n"
+	"          \"with\": \"koordinerende enhet\", \"days\": 14 },\n"
+	"        { \"who\": \"koordinator\",\n"
+	"          \"what\": \"Vurder individuell plan og ansvarsgruppe\",\n"
+	"          \"with\": \"foreldrene og tjenestene\", \"days\": 21 },\n"
+	"        { \"who\": \"koordinator\",\n"
+	"          \"what\": \"Ansvarsgruppemøte: felles mål, tiltak og ansvar i loggen\",\n"
+	"          \"with\": \"ansvarsgruppen\", \"days\": 30 },\n"
+	"        { \"who\": \"koordinator\",\n"
+	"          \"what\": \"Evaluer jevnlig: avslutt eller trapp ned til nivå 2 eller 1\",\n"
+	"          \"with\": \"ansvarsgruppen\", \"days\": 90 }\n"
+	"      ] }\n"
+	"    ]\n"
 	"  }\n"
 	"}\n";
 
@@ -638,6 +703,32 @@ static enum pv_status check_fallbacks(struct vctx *v, const json_t *obj,
 	return PV_OK;
 }
 
+/* The stafett guide lists the levels 0, 1, 2, 3 in order, each once:
+ * `stafett show` finds a case's next steps by its level. */
+static enum pv_status check_guide_levels(struct vctx *v, const json_t *node,
+					 const struct constraint *c)
+{
+	struct path_mark m = path_mark(&v->path);
+	enum pv_status rc = PV_OK;
+	json_t *el;
+	size_t i;
+
+	(void)c;
+	json_array_foreach(node, i, el) {
+		long long level = json_integer_value(json_object_get(el, "level"));
+
+		if (level == (long long)i)
+			continue;
+		path_push_index(&v->path, i);
+		path_push_key(&v->path, "level");
+		rc = vfail(v, "expected level %zu here: the guide lists the levels 0, 1, 2 and 3 "
+			   "in order", i);
+		path_pop(&v->path, m);
+		break;
+	}
+	return rc;
+}
+
 /* Table rows: a check on one value, a range of an integer, a range of
  * an array's length, a choice of strings, a check on two members. */
 #define CHECK(p, fn)		{ .path = p, .check = fn }
@@ -725,6 +816,18 @@ static const struct constraint constraints[] = {
 	RANGE("fravaer.window_min_school_days", 1, 366),
 	RANGE("fravaer.window_percent", 1, 100),
 	PAIR("fravaer", check_le, "window_min_school_days|window_days"),
+
+	RANGE("stafett.level0_decide_days", 1, 90),
+	/* 0: a closed log may be purged as soon as it is exported */
+	RANGE("stafett.retention_days", 0, 3650),
+	LENGTH("stafett.guide", 4, 4),
+	CHECK("stafett.guide", check_guide_levels),
+	RANGE("stafett.guide[].level", 0, 3),
+	CHECK("stafett.guide[].name", check_nonempty),
+	LENGTH("stafett.guide[].steps", 1, 20),
+	CHECK("stafett.guide[].steps[].who", check_nonempty),
+	CHECK("stafett.guide[].steps[].what", check_nonempty),
+	RANGE("stafett.guide[].steps[].days", 0, 365),
 };
 
 /* Arrays that are empty in the defaults cannot show their element type;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "patvers/i18n.h"
 #include "patvers/csvio.h"
 #include "team-internal.h"
 
@@ -860,8 +861,10 @@ enum pv_status pv_team_unassign(struct pv_db *db, const char *person, const char
 		n++;
 	}
 	if (status == PV_OK && n == 0)
-		status = pv_error_set(err, PV_EDATA, "'%s' does not serve '%s'%s%s", person,
-				      unit, canonical ? " as " : "", canonical ? canonical : "");
+		status = canonical ?
+			pv_error_set(err, PV_EDATA, "'%s' does not serve '%s' as %s", person,
+				     unit, canonical) :
+			pv_error_set(err, PV_EDATA, "'%s' does not serve '%s'", person, unit);
 	if (status == PV_OK)
 		status = edit_commit(db, &e, NULL, err);
 	if (status == PV_OK && removed)
@@ -873,8 +876,10 @@ enum pv_status pv_team_unassign(struct pv_db *db, const char *person, const char
 /* ---- dependents and removal ---- */
 
 /*
- * What uses a unit or a person, one query each: the roster's own links
- * and the planned meetings (lib/schedule.c). A module that adds more
+ * What uses a unit or a person, one query each: the roster's own links,
+ * the planned meetings (lib/schedule.c) and the open stafettlogger
+ * (lib/stafett.c; they keep slugs without foreign keys, so removing
+ * with --force leaves them to be handed over). A module that adds more
  * things pointing at units or people adds a UNION ALL arm here. Every
  * '?' is bound to the slug asked about.
  */
@@ -885,6 +890,8 @@ static const char unit_dependents_sql[] =
 	" UNION ALL SELECT 'member', slug, '' FROM unit WHERE group_slug = ?"
 	" UNION ALL SELECT 'meeting', uid, date || ' ' || kind FROM meeting"
 	"  WHERE status = 'planned' AND (unit = ? OR host = ?)"
+	" UNION ALL SELECT 'stafett', ref, 'unit' FROM stafett"
+	"  WHERE closed IS NULL AND unit = ?"
 	" ORDER BY 1, 2, 3";
 
 static const char person_dependents_sql[] =
@@ -895,6 +902,13 @@ static const char person_dependents_sql[] =
 	"  WHERE m.status = 'planned' AND (m.leader = ? OR EXISTS (SELECT 1"
 	"    FROM meeting_participant p WHERE p.meeting = m.id"
 	"    AND (p.person = ? OR p.substitute_for = ?)))"
+	" UNION ALL SELECT 'stafett', ref, 'holder' FROM stafett"
+	"  WHERE closed IS NULL AND holder = ?"
+	" UNION ALL SELECT 'stafett', ref, 'handover' FROM stafett"
+	"  WHERE closed IS NULL AND pending_to = ?"
+	" UNION ALL SELECT 'stafett', s.ref, 'tiltak ' || t.number"
+	"  FROM stafett_tiltak t JOIN stafett s ON s.id = t.stafett"
+	"  WHERE s.closed IS NULL AND t.ended IS NULL AND t.responsible = ?"
 	" ORDER BY 1, 2, 3";
 
 /* Meetings of any status (the log keeps held ones) that point at it:
@@ -934,11 +948,21 @@ static enum pv_status refuse_meetings(struct pv_db *db, const char *slug, bool u
 
 	if (status != PV_OK || n == 0)
 		return status;
+	if (n == 1)
+		return pv_error_set(err, PV_EDATA,
+				    unit ? N_("cannot remove '%s': %lld meeting in the plan or the "
+					      "log refers to it; cancel or re-plan it with "
+					      "'patvers schedule' first")
+					 : N_("cannot remove '%s': %lld meeting in the plan or the "
+					      "log refers to them; cancel or re-plan it with "
+					      "'patvers schedule' first"), slug, n);
 	return pv_error_set(err, PV_EDATA,
-			    "cannot remove '%s': %lld meeting%s in the plan or the log "
-			    "refer%s to %s; cancel or re-plan them with 'patvers schedule' "
-			    "first", slug, n, n == 1 ? "" : "s", n == 1 ? "s" : "",
-			    unit ? "it" : "them");
+			    unit ? N_("cannot remove '%s': %lld meetings in the plan or the log "
+				      "refer to it; cancel or re-plan them with 'patvers schedule' "
+				      "first")
+				 : N_("cannot remove '%s': %lld meetings in the plan or the log "
+				      "refer to them; cancel or re-plan them with 'patvers "
+				      "schedule' first"), slug, n);
 }
 
 static enum pv_status find_kind(struct pv_db *db, const char *slug, bool *unit,
@@ -1033,6 +1057,8 @@ static const char *kind_phrase(const char *kind, bool person)
 		return "substitute for";
 	if (strcmp(kind, "meeting") == 0)
 		return "planned meetings";
+	if (strcmp(kind, "stafett") == 0)
+		return "open stafettlogger";
 	return kind;
 }
 

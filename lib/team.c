@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "patvers/i18n.h"
 #include "team-internal.h"
 
 /* ---- arena ---- */
@@ -135,7 +136,7 @@ enum pv_status roster_error(struct pv_error *err, const struct origin *at, int c
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(msg, sizeof msg, _(fmt), ap);   /* translated */
 	va_end(ap);
 	if (at && at->file)
 		return pv_error_set_at(err, PV_EDATA, at->file, at->line, col, "%s", msg);
@@ -452,9 +453,9 @@ void team_role_hint(const struct pv_rules *rules, const char *text, char *buf, s
 	each_role(rules, collect_role, &n);
 	best = team_suggest(folded, n.names, n.count);
 	if (best)
-		snprintf(buf, size, "; did you mean '%s'?", best);
+		snprintf(buf, size, _("; did you mean '%s'?"), best);
 	else
-		snprintf(buf, size, "; see 'patvers team --help' for the roles");
+		snprintf(buf, size, _("; see 'patvers team --help' for the roles"));
 }
 
 bool pv_team_email_valid(const char *email)

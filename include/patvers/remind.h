@@ -16,8 +16,11 @@
  * plan deadline (and overdue after it), the half-year report due or
  * overdue and not marked sent, actions due or overdue, consents expiring
  * within consent.expiry_warning_days, «Åpen dør» pupil conversations whose
- * parents have not been told, and units at risk of missing their
- * half-year minimum. Each event names who should act, with e-mail.
+ * parents have not been told, units at risk of missing their half-year
+ * minimum, and in open stafettlogger: tiltak evaluations due or overdue,
+ * level-0 concerns not decided within stafett.level0_decide_days, and
+ * handovers waiting for the receiver. Each event names who should act,
+ * with e-mail.
  *
  * Ownership: everything a struct pv_reminders hands out is owned by it
  * and valid until pv_reminders_free(); strings passed in are borrowed.
@@ -35,8 +38,12 @@ enum pv_remind_kind {
 	PV_REMIND_CONSENT_EXPIRING,     /* "consent-expiring" */
 	PV_REMIND_PARENTS_NOT_INFORMED, /* "parents-not-informed" */
 	PV_REMIND_AT_RISK,              /* "at-risk" */
+	PV_REMIND_EVALUATION_DUE,       /* "evaluation-due": a stafett tiltak */
+	PV_REMIND_EVALUATION_OVERDUE,   /* "evaluation-overdue" */
+	PV_REMIND_DECISION_OVERDUE,     /* "decision-overdue": a level-0 stafettlogg */
+	PV_REMIND_HANDOVER_PENDING,     /* "handover-pending": a stafett handover */
 };
-#define PV_REMIND_KINDS 11
+#define PV_REMIND_KINDS 15
 
 /* The stable names above (static); parse accepts them. */
 const char *pv_remind_kind_name(enum pv_remind_kind kind);
@@ -52,7 +59,8 @@ struct pv_remind_event {
 	enum pv_remind_kind kind;
 	pv_date date;           /* the meeting's, deadline's or due date */
 	const char *unit;       /* unit slug, or "municipality" */
-	long long ref;          /* the meeting, action or consent id; 0 if none */
+	long long ref;          /* the meeting, action, consent or stafettlogg id;
+				 * 0 if none */
 	const char *message;    /* one line for people */
 	const struct pv_recipient *who;
 	size_t nwho;

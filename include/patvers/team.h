@@ -230,7 +230,9 @@ enum pv_status pv_team_unassign(struct pv_db *db, const char *person, const char
  * person assigned to it; detail = role), "home" (a person working
  * there), "member" (a kindergarten of this group); for a person
  * "serves" (a unit they serve; detail = role) and "substitute-for" (a
- * person naming them as stedfortreder). Strings valid during the call.
+ * person naming them as stedfortreder); for both "stafett" (an open
+ * stafettlogg, slug = its REF; detail = "unit", "holder", "handover" or
+ * "tiltak N"). Strings valid during the call.
  */
 struct pv_team_dependent {
 	const char *kind;

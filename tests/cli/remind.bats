@@ -131,3 +131,56 @@ planned() {
 	run pv remind --group-by unit
 	[ "$status" -eq 64 ]
 }
+
+# A level-0 stafettlogg at hof held by the sosiallærer, opened 2 November.
+stafett_opened() {
+	load_holmestrand
+	pv stafett open --ref HOF-2026-07 --unit hof --holder hilde-dahl --level 0 \
+		--concern "Trøtt og stille" --date 2026-11-02 >/dev/null
+}
+
+@test "stafett: tiltak evaluations due and overdue go to the responsible and the holder" {
+	stafett_opened
+	pv stafett tiltak add HOF-2026-07 --what "Ukentlig samtale" --responsible hilde-dahl \
+		--evaluate-by 2026-11-20 --date 2026-11-03 >/dev/null
+	pv consent add --ref HOF-2026-07 --unit hof --services ppt --given-by foresatt \
+		--form written --date 2026-11-05 >/dev/null
+	pv stafett level HOF-2026-07 1 --why "Avklart" --date 2026-11-05 >/dev/null
+	pv stafett tiltak add HOF-2026-07 --what "Kartlegging av lesing" --responsible tor-lervik \
+		--evaluate-by 2026-12-01 --date 2026-11-06 >/dev/null
+	run pv remind --as-of 2026-11-05 --within 7d --kind evaluation-due --kind evaluation-overdue
+	[ "$output" = "" ]
+	run pv remind --as-of 2026-11-23 --kind evaluation-due --kind evaluation-overdue --exit-code
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"2026-11-20  evaluation-overdue"*"hof"*"Hilde Dahl"*"tiltak 1 (Ukentlig samtale) was to be evaluated by 2026-11-20"* ]]
+	[[ "$output" == *"2026-12-01  evaluation-due"*"hof"*"Tor Lervik, Hilde Dahl"*"tiltak 2 (Kartlegging av lesing) is to be evaluated by 2026-12-01"* ]]
+	run pv --format jsonl remind --as-of 2026-11-23 --kind evaluation-due --person tor-lervik
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == *'"kind":"evaluation-due"'* ]]
+	pv stafett evaluate HOF-2026-07 1 --result "Bedre" --evaluate-by 2027-01-15 >/dev/null
+	run pv remind --as-of 2026-11-23 --kind evaluation-overdue
+	[ "$output" = "" ]
+}
+
+@test "stafett: a level-0 concern not decided in 14 days goes to the holder and the leader" {
+	stafett_opened
+	run pv remind --as-of 2026-11-16 --kind decision-overdue
+	[ "$output" = "" ]
+	run pv remind --as-of 2026-11-17 --kind decision-overdue
+	[[ "$output" == *"2026-11-16  decision-overdue  hof"*"Hilde Dahl, Marit Nygård"*"the level-0 concern of 2026-11-02 was to be decided by 2026-11-16"* ]]
+	pv stafett close HOF-2026-07 --reason other >/dev/null
+	run pv remind --as-of 2026-11-17 --kind decision-overdue
+	[ "$output" = "" ]
+}
+
+@test "stafett: a pending handover is reminded to the receiver until accepted" {
+	stafett_opened
+	pv stafett handover HOF-2026-07 --to erik-moen --date 2026-11-10 >/dev/null
+	run pv remind --as-of 2026-11-23 --kind handover-pending
+	[[ "$output" == *"2026-11-10  handover-pending  hof"*"Erik Moen, Hilde Dahl"*"accept HOF-2026-07 --by erik-moen"* ]]
+	run pv remind --as-of 2026-11-23 --person erik-moen --kind handover-pending --exit-code
+	[ "$status" -eq 1 ]
+	pv stafett accept HOF-2026-07 --by erik-moen >/dev/null
+	run pv remind --as-of 2026-11-23 --kind handover-pending
+	[ "$output" = "" ]
+}

@@ -1,0 +1,30 @@
+/*
+ * Translation (gettext) — the one place for it. Private to patvers (not
+ * installed as an API): libpatvers and the command line both use the
+ * "patvers" text domain, which main() binds (cmd/i18n.c).
+ *
+ *   _("text")    translated now
+ *   N_("text")   marks a literal in a static table (the command tables'
+ *                summaries and help); translate it with _() when printed
+ *
+ * Error reports need no marking: pv_error_set(), pv_error_set_at()
+ * (lib/error.c), cmd_usage_error() and cmd_note() (cmd/cmd.c) and
+ * pv_out_note() (lib/output.c) translate their format string themselves,
+ * as do the library's error helpers roster_error, jfail and fail_at, and
+ * po/extract tells xgettext to extract the format argument of each. A new
+ * helper that formats an error message must do the same and be added
+ * there. Messages assembled from pieces cannot be translated: write one
+ * whole sentence per message. Never translate data: JSON keys, CSV headers, record
+ * keys, slugs, kind names, values — anything a script reads.
+ */
+#ifndef PATVERS_I18N_H
+#define PATVERS_I18N_H
+
+#include <libintl.h>
+
+#define PV_TEXTDOMAIN "patvers"
+
+#define _(s) dgettext(PV_TEXTDOMAIN, s)
+#define N_(s) (s)
+
+#endif

@@ -1,0 +1,115 @@
+#!/usr/bin/env bats
+# The Norwegian translation (po/nb.po, gettext): complete, used with
+# LANG=nb_NO.UTF-8 (also where that locale is not installed: cmd/i18n.c),
+# and never changing data output.
+
+load helper
+
+ROOT=$BATS_TEST_DIRNAME/../..
+
+setup() {
+	export PATVERS_DB="$BATS_TEST_TMPDIR/patvers.db"
+	export PATVERS_TODAY=2026-11-23
+	export PATVERS_NOW=1795000000
+	export NO_COLOR=1
+	unset XDG_DATA_HOME LANGUAGE LC_ALL LC_MESSAGES
+	# the catalogue of the build under test
+	export PATVERS_LOCALEDIR="$(dirname "$PATVERS_BIN")/locale"
+}
+
+nb() {
+	LANG=nb_NO.UTF-8 "$PATVERS_BIN" "$@"
+}
+
+en() {
+	LANG=C "$PATVERS_BIN" "$@"
+}
+
+@test "i18n: nb.po has no untranslated or fuzzy message" {
+	run msgfmt --statistics -c -o /dev/null "$ROOT/po/nb.po"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"translated message"* ]]
+	[[ "$output" != *untranslated* ]]
+	[[ "$output" != *fuzzy* ]]
+}
+
+@test "i18n: every message in the sources is in nb.po" {
+	"$ROOT/po/extract" "$BATS_TEST_TMPDIR/patvers.pot"
+	run msgcmp "$ROOT/po/nb.po" "$BATS_TEST_TMPDIR/patvers.pot"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "i18n: the build holds the compiled catalogue" {
+	[ -f "$PATVERS_LOCALEDIR/nb/LC_MESSAGES/patvers.mo" ]
+}
+
+@test "i18n: --help is Norwegian with LANG=nb_NO.UTF-8, English with LANG=C" {
+	run nb --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"kommandoer:"* ]]
+	[[ "$output" == *"globale valg:"* ]]
+	[[ "$output" == *"usage: patvers"* ]]   # the usage line is not translated
+	run en --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"commands:"* ]]
+	[[ "$output" == *"global options:"* ]]
+	[[ "$output" != *"kommandoer:"* ]]
+}
+
+@test "i18n: LC_ALL=C wins over a Norwegian LANG, and no/nn give Bokmål" {
+	run env LANG=nb_NO.UTF-8 LC_ALL=C "$PATVERS_BIN" --help
+	[[ "$output" == *"global options:"* ]]
+	run env LANG=no_NO.UTF-8 "$PATVERS_BIN" --help
+	[[ "$output" == *"globale valg:"* ]]
+	run env LANG=C LC_MESSAGES=nn_NO.UTF-8 "$PATVERS_BIN" --help
+	[[ "$output" == *"globale valg:"* ]]
+}
+
+@test "i18n: a command's help and an error message in Norwegian" {
+	run nb schedule generate --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"skoleåret"* ]]
+	run nb skedule
+	[ "$status" -eq 64 ]
+	[[ "$output" == "patvers: 'skedule' er ikke en patvers-kommando; mente du 'schedule'?" ]]
+	run en skedule
+	[[ "$output" == "patvers: 'skedule' is not a patvers command; did you mean 'schedule'?" ]]
+	pv init >/dev/null
+	run nb schedule list --year 2026
+	[ "$status" -eq 64 ]
+	[[ "$output" == *"er ikke et skoleår"* ]]
+}
+
+@test "i18n: library errors in Norwegian, English under C" {
+	pv init >/dev/null
+	run nb team import "$BATS_TEST_TMPDIR/missing.csv" "$BATS_TEST_TMPDIR/missing2.csv"
+	[ "$status" -eq 66 ]
+	[[ "$output" == "patvers: kan ikke åpne '$BATS_TEST_TMPDIR/missing.csv': "* ]]
+	printf '{"schema": "patvers/calendar/1", "school_year": "2026/27", "x": 1}\n' \
+		>"$BATS_TEST_TMPDIR/cal.json"
+	run nb calendar import "$BATS_TEST_TMPDIR/cal.json"
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"ukjent nøkkel"* ]]
+	run en calendar import "$BATS_TEST_TMPDIR/cal.json"
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"unknown key"* ]]
+}
+
+@test "i18n: data output is byte-identical under nb and C" {
+	load_holmestrand
+	pv schedule generate --year 2026/27 >/dev/null
+	en --format json schedule generate --year 2026/27 --dry-run --stats >"$BATS_TEST_TMPDIR/c.json"
+	nb --format json schedule generate --year 2026/27 --dry-run --stats >"$BATS_TEST_TMPDIR/nb.json"
+	grep -q '"mean_gap": [0-9]*\.[0-9]' "$BATS_TEST_TMPDIR/c.json"
+	cmp "$BATS_TEST_TMPDIR/c.json" "$BATS_TEST_TMPDIR/nb.json"
+	en --format csv schedule list >"$BATS_TEST_TMPDIR/c.csv"
+	nb --format csv schedule list >"$BATS_TEST_TMPDIR/nb.csv"
+	LC_ALL=nb_NO.UTF-8 "$PATVERS_BIN" --format csv schedule list >"$BATS_TEST_TMPDIR/nb2.csv"
+	[ -s "$BATS_TEST_TMPDIR/c.csv" ]
+	cmp "$BATS_TEST_TMPDIR/c.csv" "$BATS_TEST_TMPDIR/nb.csv"
+	cmp "$BATS_TEST_TMPDIR/c.csv" "$BATS_TEST_TMPDIR/nb2.csv"
+	en --format json calendar show 2026/27 >"$BATS_TEST_TMPDIR/c-cal.json"
+	nb --format json calendar show 2026/27 >"$BATS_TEST_TMPDIR/nb-cal.json"
+	cmp "$BATS_TEST_TMPDIR/c-cal.json" "$BATS_TEST_TMPDIR/nb-cal.json"
+}
