@@ -41,7 +41,7 @@ MO_OUT   := $(PO_LANGS:%=$(O)/locale/%/LC_MESSAGES/patvers.mo)
 
 DEB_PKGS = libsqlite3-dev libjansson-dev libcsv-dev libical-dev libsodium-dev \
            libcmocka-dev bats scdoc pkg-config sqlite3 libxml2-utils gettext \
-           clang libclang-rt-dev
+           clang libclang-rt-dev man-db bsdutils
 
 # The fuzz build: clang with libFuzzer, ASan and UBSan. The library is
 # compiled with fuzzer-no-link (coverage only) and each target linked with

@@ -162,17 +162,39 @@ static int unknown_sub(const struct cmd_entry *e, const char *name)
 }
 
 /* `patvers help [COMMAND [SUB]]` */
+/*
+ * On a terminal, `patvers help CMD` shows the installed man page
+ * patvers-CMD(1) (patvers(1) without CMD) through man(1), like git help;
+ * elsewhere, or when the page is not installed, the built-in help. The
+ * page name comes from the command table, never from the user's words.
+ */
+static void show_man_page(const char *command)
+{
+	char page[64], probe[128];
+
+	if (!isatty(STDOUT_FILENO))
+		return;
+	snprintf(page, sizeof page, command ? "patvers-%s" : "patvers", command);
+	snprintf(probe, sizeof probe, "man -w %s >/dev/null 2>&1", page);
+	if (system(probe) != 0)
+		return;
+	fflush(stdout);
+	execlp("man", "man", page, (char *)NULL);
+}
+
 static int run_help(int argc, char **argv)
 {
 	const struct cmd_entry *e;
 
 	if (argc < 2) {
+		show_man_page(NULL);
 		print_main_usage(stdout);
 		return PV_OK;
 	}
 	e = find_command(argv[1]);
 	if (!e)
 		return unknown_top(argv[1]);
+	show_man_page(e->name);
 	if (argc >= 3 && e->subs) {
 		const struct cmd_entry *s = find_sub(e, argv[2]);
 		if (!s)

@@ -307,3 +307,18 @@ load helper
 	[ "$status" -eq 74 ]
 	[[ "$output" == *"cannot write output"* ]]
 }
+
+@test "help CMD on a terminal shows the installed man page, else the built-in help" {
+	mkdir -p "$BATS_TEST_TMPDIR/man/man1"
+	cp "$(dirname "$PATVERS_BIN")/man/patvers-schedule.1" "$BATS_TEST_TMPDIR/man/man1/"
+	export MANPATH="$BATS_TEST_TMPDIR/man" MANPAGER=cat PAGER=cat MANWIDTH=80
+	run script -qec "$PATVERS_BIN help schedule" /dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"patvers-schedule - the annual"* ]]
+	# not on a terminal: the built-in help
+	run pv help schedule
+	[[ "$output" == *"usage: patvers schedule"* ]]
+	# a page that is not installed: the built-in help on the terminal too
+	run script -qec "$PATVERS_BIN help db" /dev/null
+	[[ "$output" == *"usage: patvers db"* ]]
+}
