@@ -7,14 +7,6 @@
 #include "patvers/i18n.h"
 #include "patvers/consent.h"
 
-static int parse_date(struct cmd_ctx *ctx, const char *what, const char *text, pv_date *d)
-{
-	if (!pv_date_parse(text, d))
-		return cmd_usage_error(ctx, "%s '%s' is not a date (YYYY-MM-DD or DD.MM.YYYY)",
-				       what, text);
-	return 0;
-}
-
 static int today(struct cmd_ctx *ctx, pv_date *d)
 {
 	if (!pv_date_parse(ctx->today, d))
@@ -94,11 +86,11 @@ static int exec_add(struct cmd_ctx *ctx, int argc, char **argv)
 			form = true;
 			break;
 		case 'd':
-			if (parse_date(ctx, "--date", optarg, &spec.given))
+			if (cmd_parse_date(ctx, "--date", optarg, &spec.given))
 				return PV_EUSAGE;
 			break;
 		case 'e':
-			if (parse_date(ctx, "--expires", optarg, &spec.expires))
+			if (cmd_parse_date(ctx, "--expires", optarg, &spec.expires))
 				return PV_EUSAGE;
 			break;
 		case 'a':
@@ -138,7 +130,7 @@ static int exec_withdraw(struct cmd_ctx *ctx, int argc, char **argv)
 	int c, n = 0, status;
 
 	while ((c = cmd_getopt(ctx, argc, argv, "", longopts)) != -1) {
-		if (c != 'd' || parse_date(ctx, "--date", optarg, &date))
+		if (c != 'd' || cmd_parse_date(ctx, "--date", optarg, &date))
 			return PV_EUSAGE;
 	}
 	if (cmd_check_args(ctx, argc - optind))

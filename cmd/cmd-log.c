@@ -26,14 +26,6 @@ static int parse_id(struct cmd_ctx *ctx, const char *what, const char *text, lon
 	return 0;
 }
 
-static int parse_date(struct cmd_ctx *ctx, const char *what, const char *text, pv_date *d)
-{
-	if (!pv_date_parse(text, d))
-		return cmd_usage_error(ctx, "%s '%s' is not a date (YYYY-MM-DD or DD.MM.YYYY)",
-				       what, text);
-	return 0;
-}
-
 static int parse_count(struct cmd_ctx *ctx, const char *what, const char *text, int *n)
 {
 	char *end;
@@ -136,7 +128,7 @@ static int exec_held(struct cmd_ctx *ctx, int argc, char **argv)
 					     &log->pupil_conversations);
 			break;
 		case 'I':
-			status = parse_date(ctx, "--parents-informed", optarg,
+			status = cmd_parse_date(ctx, "--parents-informed", optarg,
 					    &log->parents_informed);
 			break;
 		default:
@@ -356,11 +348,11 @@ static int exec_list(struct cmd_ctx *ctx, int argc, char **argv)
 			f.unit = optarg;
 			break;
 		case 'f':
-			if (parse_date(ctx, "--from", optarg, &f.from))
+			if (cmd_parse_date(ctx, "--from", optarg, &f.from))
 				return PV_EUSAGE;
 			break;
 		case 't':
-			if (parse_date(ctx, "--to", optarg, &f.to))
+			if (cmd_parse_date(ctx, "--to", optarg, &f.to))
 				return PV_EUSAGE;
 			break;
 		case 'n':
@@ -467,7 +459,7 @@ static int date_option(struct cmd_ctx *ctx, int argc, char **argv, pv_date *date
 	if (today(ctx, date))
 		return PV_EUSAGE;
 	while ((c = cmd_getopt(ctx, argc, argv, "", longopts)) != -1) {
-		if (c != 'd' || parse_date(ctx, "--date", optarg, date))
+		if (c != 'd' || cmd_parse_date(ctx, "--date", optarg, date))
 			return PV_EUSAGE;
 	}
 	return cmd_check_args(ctx, argc - optind);
@@ -596,11 +588,11 @@ static int exec_export(struct cmd_ctx *ctx, int argc, char **argv)
 			f.unit = optarg;
 			break;
 		case 'f':
-			if (parse_date(ctx, "--from", optarg, &f.from))
+			if (cmd_parse_date(ctx, "--from", optarg, &f.from))
 				return PV_EUSAGE;
 			break;
 		case 't':
-			if (parse_date(ctx, "--to", optarg, &f.to))
+			if (cmd_parse_date(ctx, "--to", optarg, &f.to))
 				return PV_EUSAGE;
 			break;
 		case 'o':

@@ -37,14 +37,6 @@ static int parse_year(struct cmd_ctx *ctx, const char *text, int *year)
 	return 0;
 }
 
-static int parse_date(struct cmd_ctx *ctx, const char *what, const char *text, pv_date *d)
-{
-	if (!pv_date_parse(text, d))
-		return cmd_usage_error(ctx, "%s '%s' is not a date (YYYY-MM-DD or DD.MM.YYYY)",
-				       what, text);
-	return 0;
-}
-
 /* ---- show ---- */
 
 enum doc_format { DOC_EMITTER, DOC_MARKDOWN, DOC_HTML };
@@ -170,7 +162,7 @@ static int exec_show(struct cmd_ctx *ctx, int argc, char **argv)
 			opts.unit = optarg;
 			break;
 		case 'a':
-			if (parse_date(ctx, "--as-of", optarg, &opts.as_of))
+			if (cmd_parse_date(ctx, "--as-of", optarg, &opts.as_of))
 				return PV_EUSAGE;
 			break;
 		case 'f':
@@ -192,7 +184,7 @@ static int exec_show(struct cmd_ctx *ctx, int argc, char **argv)
 		return PV_EUSAGE;
 	if (!opts.half)
 		return cmd_usage_error(ctx, "say which half-year with --half H1 or --half H2");
-	if (!opts.as_of && parse_date(ctx, "today", ctx->today, &opts.as_of))
+	if (!opts.as_of && cmd_parse_date(ctx, "today", ctx->today, &opts.as_of))
 		return PV_EUSAGE;
 	status = pv_report_build(ctx->db, &opts, &report, &ctx->err);
 	if (status != PV_OK)
@@ -308,7 +300,7 @@ static int exec_mark_sent(struct cmd_ctx *ctx, int argc, char **argv)
 			year_text = optarg;
 			break;
 		case 'd':
-			if (parse_date(ctx, "--date", optarg, &date))
+			if (cmd_parse_date(ctx, "--date", optarg, &date))
 				return PV_EUSAGE;
 			break;
 		case 'b':
@@ -325,7 +317,7 @@ static int exec_mark_sent(struct cmd_ctx *ctx, int argc, char **argv)
 		return PV_EUSAGE;
 	if (!half)
 		return cmd_usage_error(ctx, "say which half-year with --half H1 or --half H2");
-	if (!date && parse_date(ctx, "today", ctx->today, &date))
+	if (!date && cmd_parse_date(ctx, "today", ctx->today, &date))
 		return PV_EUSAGE;
 	if (!by)
 		by = pv_db_actor_user(ctx->db);

@@ -88,14 +88,6 @@ static int parse_id(struct cmd_ctx *ctx, const char *text, long long *id)
 	return 0;
 }
 
-static int parse_date(struct cmd_ctx *ctx, const char *what, const char *text, pv_date *d)
-{
-	if (!pv_date_parse(text, d))
-		return cmd_usage_error(ctx, "%s '%s' is not a date (YYYY-MM-DD or DD.MM.YYYY)",
-				       what, text);
-	return 0;
-}
-
 static int parse_time(struct cmd_ctx *ctx, const char *what, const char *text, int *minutes)
 {
 	if (!pv_time_parse(text, minutes))
@@ -321,11 +313,11 @@ static int exec_list(struct cmd_ctx *ctx, int argc, char **argv)
 			filter.person = optarg;
 			break;
 		case 'f':
-			if (parse_date(ctx, "--from", optarg, &filter.from))
+			if (cmd_parse_date(ctx, "--from", optarg, &filter.from))
 				return PV_EUSAGE;
 			break;
 		case 't':
-			if (parse_date(ctx, "--to", optarg, &filter.to))
+			if (cmd_parse_date(ctx, "--to", optarg, &filter.to))
 				return PV_EUSAGE;
 			break;
 		case 'w':
@@ -491,7 +483,7 @@ static int exec_move(struct cmd_ctx *ctx, int argc, char **argv)
 		force = true;
 	}
 	if (cmd_check_args(ctx, argc - optind) || parse_id(ctx, argv[optind], &id) ||
-	    parse_date(ctx, "date", argv[optind + 1], &date) ||
+	    cmd_parse_date(ctx, "date", argv[optind + 1], &date) ||
 	    (argc - optind == 3 && parse_time(ctx, "time", argv[optind + 2], &start)))
 		return PV_EUSAGE;
 	pv_out_begin(ctx->out, "plan-move");
@@ -580,7 +572,7 @@ static int exec_add(struct cmd_ctx *ctx, int argc, char **argv)
 			unit = optarg;
 			break;
 		case 'd':
-			if (parse_date(ctx, "--date", optarg, &date))
+			if (cmd_parse_date(ctx, "--date", optarg, &date))
 				return PV_EUSAGE;
 			break;
 		case 't':

@@ -9,14 +9,6 @@
 #include "patvers/i18n.h"
 #include "patvers/stafett.h"
 
-static int parse_date(struct cmd_ctx *ctx, const char *what, const char *text, pv_date *d)
-{
-	if (!pv_date_parse(text, d))
-		return cmd_usage_error(ctx, "%s '%s' is not a date (YYYY-MM-DD or DD.MM.YYYY)",
-				       what, text);
-	return 0;
-}
-
 static int today(struct cmd_ctx *ctx, pv_date *d)
 {
 	if (!pv_date_parse(ctx->today, d))
@@ -38,7 +30,7 @@ static int change_date(struct cmd_ctx *ctx, const char *text, pv_date *d)
 		*d = now;
 		return 0;
 	}
-	if (parse_date(ctx, "--date", text, d))
+	if (cmd_parse_date(ctx, "--date", text, d))
 		return PV_EUSAGE;
 	if (*d > now)
 		return cmd_usage_error(ctx, "--date %s is after today (%s): a stafettlogg records "
@@ -226,7 +218,7 @@ static int exec_tiltak(struct cmd_ctx *ctx, int argc, char **argv)
 			responsible = optarg;
 			break;
 		case 'e':
-			if (parse_date(ctx, "--evaluate-by", optarg, &evaluate_by))
+			if (cmd_parse_date(ctx, "--evaluate-by", optarg, &evaluate_by))
 				return PV_EUSAGE;
 			break;
 		case 'd':
@@ -286,7 +278,7 @@ static int exec_evaluate(struct cmd_ctx *ctx, int argc, char **argv)
 			end = true;
 			break;
 		case 'n':
-			if (parse_date(ctx, "--evaluate-by", optarg, &next))
+			if (cmd_parse_date(ctx, "--evaluate-by", optarg, &next))
 				return PV_EUSAGE;
 			break;
 		case 'd':
@@ -668,7 +660,7 @@ static int exec_purge(struct cmd_ctx *ctx, int argc, char **argv)
 	while ((c = cmd_getopt(ctx, argc, argv, "", longopts)) != -1) {
 		switch (c) {
 		case 'b':
-			if (parse_date(ctx, "--closed-before", optarg, &opts.closed_before))
+			if (cmd_parse_date(ctx, "--closed-before", optarg, &opts.closed_before))
 				return PV_EUSAGE;
 			break;
 		case 'n':

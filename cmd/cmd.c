@@ -53,6 +53,14 @@ int cmd_parse_plain(struct cmd_ctx *ctx, int argc, char **argv)
 	return cmd_check_args(ctx, argc - optind);
 }
 
+int cmd_parse_date(struct cmd_ctx *ctx, const char *what, const char *text, pv_date *d)
+{
+	if (!pv_date_parse(text, d))
+		return cmd_usage_error(ctx, "%s '%s' is not a date (YYYY-MM-DD or DD.MM.YYYY)",
+				       what, text);
+	return 0;
+}
+
 int cmd_usage_error(struct cmd_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;

@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 
+#include "patvers/date.h"
 #include "patvers/db.h"
 #include "patvers/error.h"
 #include "patvers/output.h"
@@ -97,6 +98,10 @@ int cmd_check_args(struct cmd_ctx *ctx, int nargs);
  * checks the positional arguments. Returns 0 (arguments start at
  * argv[optind]) or PV_EUSAGE with ctx->err set. */
 int cmd_parse_plain(struct cmd_ctx *ctx, int argc, char **argv);
+
+/* Parses a date option or argument (YYYY-MM-DD or DD.MM.YYYY); on a bad
+ * one fills ctx->err naming `what` ("--from") and returns PV_EUSAGE. */
+int cmd_parse_date(struct cmd_ctx *ctx, const char *what, const char *text, pv_date *d);
 
 /* Fills ctx->err with a usage error and returns PV_EUSAGE. Like
  * pv_error_set and cmd_note, it translates `fmt` itself (include/patvers/i18n.h). */
