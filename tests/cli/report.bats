@@ -299,8 +299,10 @@ TOTAL     skolevegring   10
 	[ "$(count '//*[local-name()="line"][@class="minimum"]')" -eq 5 ]
 	# printable A4, no external resources
 	grep -q '@page { size: A4;' "$BATS_TEST_TMPDIR/r.html"
-	! grep -Eq '(src|href)=' "$BATS_TEST_TMPDIR/r.html"
-	! grep -Eq '<link|<script|@import|url\(' "$BATS_TEST_TMPDIR/r.html"
+	run grep -Eq '(src|href)=' "$BATS_TEST_TMPDIR/r.html"
+	[ "$status" -eq 1 ]
+	run grep -Eq '<link|<script|@import|url\(' "$BATS_TEST_TMPDIR/r.html"
+	[ "$status" -eq 1 ]
 	[ "$(grep -o 'http[^"]*' "$BATS_TEST_TMPDIR/r.html" | sort -u | tr '\n' ' ')" = \
 		"http://www.w3.org/1999/xhtml http://www.w3.org/2000/svg " ]
 }
