@@ -611,16 +611,14 @@ static int exec_export(struct cmd_ctx *ctx, int argc, char **argv)
 	json_decref(doc);
 	if (!text)
 		return pv_error_set(&ctx->err, PV_ESOFTWARE, "out of memory");
-	fp = output ? fopen(output, "wx") : stdout;
-	if (!fp) {
-		status = pv_error_set(&ctx->err, PV_ECANTCREAT, "cannot create '%s': %s", output,
-				      strerror(errno));
-	} else {
+	fp = stdout;
+	if (output)
+		status = cmd_create_output(ctx, output, &fp);
+	if (status == PV_OK) {
 		fputs(text, fp);
 		fputc('\n', fp);
-		if (fp != stdout && fclose(fp) != 0)
-			status = pv_error_set(&ctx->err, PV_EIO, "cannot write '%s': %s", output,
-					      strerror(errno));
+		if (output)
+			status = cmd_close_output(ctx, output, fp, status);
 	}
 	free(text);
 	return status;

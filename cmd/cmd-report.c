@@ -1,9 +1,7 @@
 /* patvers report: the half-year report to kommunalsjef Oppvekst, the units' notes for it, the sent mark. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "patvers/i18n.h"
@@ -59,46 +57,6 @@ static int parse_format(struct cmd_ctx *ctx, const char *text, enum doc_format *
 	return 0;
 }
 
-/* A new file for -o: never overwrites (exit 73). */
-static int create_output(struct cmd_ctx *ctx, const char *path, FILE **fp)
-{
-	*fp = fopen(path, "wx");
-	if (!*fp)
-		return pv_error_set(&ctx->err, PV_ECANTCREAT, "cannot create '%s': %s%s", path,
-				    strerror(errno), errno == EEXIST ? " (refusing to overwrite)"
-								     : "");
-	return PV_OK;
-}
-
-static int close_output(struct cmd_ctx *ctx, const char *path, FILE *fp, int status)
-{
-	if (fclose(fp) != 0 && status == PV_OK)
-		status = pv_error_set(&ctx->err, PV_EIO, "cannot write '%s': %s", path,
-				      strerror(errno));
-	/* a half-written report must not look like one */
-	if (status != PV_OK)
-		unlink(path);
-	return status;
-}
-
-static int write_document(struct cmd_ctx *ctx, const char *path, const char *text)
-{
-	FILE *fp;
-	int status;
-
-	if (!path) {
-		/* the dispatcher flushes stdout and fails on a write error */
-		fputs(text, stdout);
-		return PV_OK;
-	}
-	status = create_output(ctx, path, &fp);
-	if (status != PV_OK)
-		return status;
-	if (fputs(text, fp) == EOF)
-		status = pv_error_set(&ctx->err, PV_EIO, "cannot write '%s': %s", path,
-				      strerror(errno));
-	return close_output(ctx, path, fp, status);
-}
 
 /* Text, JSON or CSV through an emitter of its own: for -o FILE, or a
  * report --format other than the global one. */
@@ -115,7 +73,7 @@ static int emit_own(struct cmd_ctx *ctx, const struct pv_report *report, const c
 		opts.excel = ctx->out_opts->excel;
 	}
 	opts.color = !path && ctx->color;
-	if (path && (status = create_output(ctx, path, &fp)) != PV_OK)
+	if (path && (status = cmd_create_output(ctx, path, &fp)) != PV_OK)
 		return status;
 	out = pv_out_new(fp, &opts);
 	if (!out) {
@@ -125,7 +83,7 @@ static int emit_own(struct cmd_ctx *ctx, const struct pv_report *report, const c
 		status = pv_out_end(out, &ctx->err);
 		pv_out_free(out);
 	}
-	return path ? close_output(ctx, path, fp, status) : status;
+	return path ? cmd_close_output(ctx, path, fp, status) : status;
 }
 
 static int exec_show(struct cmd_ctx *ctx, int argc, char **argv)
@@ -198,7 +156,7 @@ static int exec_show(struct cmd_ctx *ctx, int argc, char **argv)
 	else if (doc == DOC_HTML)
 		status = pv_report_html(report, &text, &ctx->err);
 	if (status == PV_OK && text)
-		status = write_document(ctx, output, text);
+		status = cmd_write_output(ctx, output, text);
 	else if (status == PV_OK && (output || (own_format && format != pv_out_format(ctx->out))))
 		status = emit_own(ctx, report, output, format);
 	else if (status == PV_OK)

@@ -1,5 +1,4 @@
 /* patvers rules: show, import and export the method's rules document. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +74,6 @@ static int exec_export(struct cmd_ctx *ctx, int argc, char **argv)
 	const char *output = NULL;
 	struct pv_rules *rules;
 	char *text;
-	FILE *fp;
 	int c, status;
 
 	while ((c = cmd_getopt(ctx, argc, argv, "o:", longopts)) != -1) {
@@ -92,16 +90,7 @@ static int exec_export(struct cmd_ctx *ctx, int argc, char **argv)
 	pv_rules_free(rules);
 	if (!text)
 		return pv_error_set(&ctx->err, PV_ESOFTWARE, "out of memory");
-	fp = output ? fopen(output, "wx") : stdout;
-	if (!fp) {
-		status = pv_error_set(&ctx->err, PV_ECANTCREAT, "cannot create '%s': %s", output,
-				      strerror(errno));
-	} else {
-		fputs(text, fp);
-		if (fp != stdout && fclose(fp) != 0)
-			status = pv_error_set(&ctx->err, PV_EIO, "cannot write '%s': %s", output,
-					      strerror(errno));
-	}
+	status = cmd_write_output(ctx, output, text);
 	free(text);
 	return status;
 }

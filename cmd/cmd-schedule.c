@@ -1,5 +1,4 @@
 /* patvers schedule: generate the year's meeting plan, list it, change it, check it. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -661,20 +660,6 @@ static const char *agenda_for(const struct pv_meeting *m, void *arg)
 	return src->last;
 }
 
-/* Writes `text` to `path` (never overwriting) or stdout. */
-static int write_text(struct cmd_ctx *ctx, const char *path, const char *text)
-{
-	FILE *fp = path ? fopen(path, "wx") : stdout;
-
-	if (!fp)
-		return pv_error_set(&ctx->err, PV_ECANTCREAT, "cannot create '%s': %s", path,
-				    strerror(errno));
-	fputs(text, fp);
-	if (fp != stdout && fclose(fp) != 0)
-		return pv_error_set(&ctx->err, PV_EIO, "cannot write '%s': %s", path,
-				    strerror(errno));
-	return PV_OK;
-}
 
 static int export_ics(struct cmd_ctx *ctx, const struct pv_plan *plan, const char *output,
 		      const char *name)
@@ -700,7 +685,7 @@ static int export_ics(struct cmd_ctx *ctx, const struct pv_plan *plan, const cha
 	if (status == PV_OK)
 		status = pv_ics_export(plan, roster, rules, &opts, &text, &ctx->err);
 	if (status == PV_OK)
-		status = write_text(ctx, output, text);
+		status = cmd_write_output(ctx, output, text);
 	free(text);
 	free(src.last);
 	pv_roster_free(roster);

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "patvers/i18n.h"
@@ -525,27 +524,6 @@ static int exec_close(struct cmd_ctx *ctx, int argc, char **argv)
 
 /* ---- export ---- */
 
-/* A new file for -o: never overwrites (exit 73). */
-static int create_output(struct cmd_ctx *ctx, const char *path, FILE **fp)
-{
-	*fp = fopen(path, "wx");
-	if (!*fp)
-		return pv_error_set(&ctx->err, PV_ECANTCREAT, "cannot create '%s': %s%s", path,
-				    strerror(errno), errno == EEXIST ? " (refusing to overwrite)"
-								     : "");
-	return PV_OK;
-}
-
-/* Closes -o's file; a half-written export must not look like one. */
-static int close_output(struct cmd_ctx *ctx, const char *path, FILE *fp, int status)
-{
-	if (fclose(fp) != 0 && status == PV_OK)
-		status = pv_error_set(&ctx->err, PV_EIO, "cannot write '%s': %s", path,
-				      strerror(errno));
-	if (status != PV_OK)
-		unlink(path);
-	return status;
-}
 
 static int write_export(struct cmd_ctx *ctx, FILE *fp, bool md, const struct pv_stafett *log,
 			const struct pv_rules *rules, pv_date day)
@@ -610,12 +588,12 @@ static int exec_export(struct cmd_ctx *ctx, int argc, char **argv)
 		return PV_EUSAGE;
 	status = load_log(ctx, argv[optind], &rules, &logs);
 	if (status == PV_OK && output)
-		status = create_output(ctx, output, &fp);
+		status = cmd_create_output(ctx, output, &fp);
 	if (status == PV_OK) {
 		log = pv_stafett_logs_at(logs, 0);
 		status = write_export(ctx, fp, md, log, rules, day);
 		if (output)
-			status = close_output(ctx, output, fp, status);
+			status = cmd_close_output(ctx, output, fp, status);
 		/* recorded only once written: purge asks for a complete export */
 		if (status == PV_OK)
 			status = pv_stafett_mark_exported(ctx->db, log->id, day, md ? "md" : "json",

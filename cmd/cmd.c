@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "cmd.h"
@@ -59,6 +60,44 @@ int cmd_parse_date(struct cmd_ctx *ctx, const char *what, const char *text, pv_d
 		return cmd_usage_error(ctx, "%s '%s' is not a date (YYYY-MM-DD or DD.MM.YYYY)",
 				       what, text);
 	return 0;
+}
+
+int cmd_create_output(struct cmd_ctx *ctx, const char *path, FILE **fp)
+{
+	*fp = fopen(path, "wx");
+	if (!*fp)
+		return pv_error_set(&ctx->err, PV_ECANTCREAT, "cannot create '%s': %s%s", path,
+				    strerror(errno), errno == EEXIST ? " (refusing to overwrite)"
+								     : "");
+	return PV_OK;
+}
+
+int cmd_close_output(struct cmd_ctx *ctx, const char *path, FILE *fp, int status)
+{
+	if ((ferror(fp) || fclose(fp) != 0) && status == PV_OK)
+		status = pv_error_set(&ctx->err, PV_EIO, "cannot write '%s': %s", path,
+				      strerror(errno));
+	/* a half-written file must not look like a whole one */
+	if (status != PV_OK)
+		unlink(path);
+	return status;
+}
+
+int cmd_write_output(struct cmd_ctx *ctx, const char *path, const char *text)
+{
+	FILE *fp;
+	int status;
+
+	if (!path) {
+		/* the dispatcher flushes stdout and fails on a write error */
+		fputs(text, stdout);
+		return PV_OK;
+	}
+	status = cmd_create_output(ctx, path, &fp);
+	if (status != PV_OK)
+		return status;
+	fputs(text, fp);
+	return cmd_close_output(ctx, path, fp, PV_OK);
 }
 
 int cmd_usage_error(struct cmd_ctx *ctx, const char *fmt, ...)

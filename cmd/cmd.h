@@ -3,6 +3,7 @@
 #define PATVERS_CMD_H
 
 #include <getopt.h>
+#include <stdio.h>
 #include <stdbool.h>
 
 #include "patvers/date.h"
@@ -102,6 +103,17 @@ int cmd_parse_plain(struct cmd_ctx *ctx, int argc, char **argv);
 /* Parses a date option or argument (YYYY-MM-DD or DD.MM.YYYY); on a bad
  * one fills ctx->err naming `what` ("--from") and returns PV_EUSAGE. */
 int cmd_parse_date(struct cmd_ctx *ctx, const char *what, const char *text, pv_date *d);
+
+/*
+ * Output files of -o: created new, never overwriting (PV_ECANTCREAT, exit
+ * 73); closing reports a write error (PV_EIO) and removes a file whose
+ * writing failed (status != PV_OK), so a half-written file never looks
+ * whole. cmd_close_output returns the status to use.
+ */
+int cmd_create_output(struct cmd_ctx *ctx, const char *path, FILE **fp);
+int cmd_close_output(struct cmd_ctx *ctx, const char *path, FILE *fp, int status);
+/* `text` to a new file `path`, or to stdout when path is NULL. */
+int cmd_write_output(struct cmd_ctx *ctx, const char *path, const char *text);
 
 /* Fills ctx->err with a usage error and returns PV_EUSAGE. Like
  * pv_error_set and cmd_note, it translates `fmt` itself (include/patvers/i18n.h). */
