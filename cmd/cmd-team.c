@@ -345,7 +345,35 @@ static void team_rows(struct cmd_ctx *ctx, const struct pv_roster *r, const char
 	}
 }
 
-static void show_unit(struct cmd_ctx *ctx, const struct pv_roster *r, const struct pv_unit *u)
+/* The «Åpen dør» plan in force for a school, and which of its values are
+ * the school's own (the rest are the rules'). */
+static void out_apen_dor(struct pv_out *out, const struct pv_unit *school,
+			 const struct pv_rules *rules)
+{
+	struct pv_apen_dor_plan plan = pv_unit_apen_dor(school, rules);
+	const struct pv_apen_dor_plan *own = &school->apen_dor;
+	char start[6], end[6];
+
+	pv_out_begin_map(out, "apen_dor");
+	pv_out_str(out, "weekday", pv_weekday_name(plan.weekday));
+	pv_out_str(out, "start", pv_time_format(plan.start, start));
+	pv_out_str(out, "end", pv_time_format(plan.start + plan.minutes, end));
+	pv_out_int(out, "every_weeks", plan.every_weeks);
+	pv_out_begin_list(out, "school_sets");
+	if (own->weekday)
+		pv_out_str(out, NULL, "weekday");
+	if (own->start)
+		pv_out_str(out, NULL, "start");
+	if (own->minutes)
+		pv_out_str(out, NULL, "minutes");
+	if (own->every_weeks)
+		pv_out_str(out, NULL, "every_weeks");
+	pv_out_end_list(out);
+	pv_out_end_map(out);
+}
+
+static void show_unit(struct cmd_ctx *ctx, const struct pv_roster *r,
+		      const struct pv_rules *rules, const struct pv_unit *u)
 {
 	static const char *const unit_cols[] = { "role", "person", "name", "email",
 						 "substitute", NULL };
@@ -358,8 +386,10 @@ static void show_unit(struct cmd_ctx *ctx, const struct pv_roster *r, const stru
 	pv_out_str(ctx->out, "id", u->slug);
 	pv_out_str(ctx->out, "name", u->name);
 	pv_out_str(ctx->out, "type", pv_unit_type_name(u));
-	if (u->kind == PV_UNIT_SCHOOL)
+	if (u->kind == PV_UNIT_SCHOOL) {
 		out_grades(ctx->out, u);
+		out_apen_dor(ctx->out, u, rules);
+	}
 	if (u->kind == PV_UNIT_KINDERGARTEN)
 		pv_out_str(ctx->out, "group", u->group);
 	members = pv_roster_group_members(r, u->slug, &nm);
@@ -416,23 +446,30 @@ static int exec_show(struct cmd_ctx *ctx, int argc, char **argv)
 	const struct pv_unit *u;
 	const struct pv_person *p;
 	struct pv_roster *r;
+	struct pv_rules *rules;
 	int status;
 
 	if (cmd_parse_plain(ctx, argc, argv))
 		return PV_EUSAGE;
-	status = load(ctx, &r);
+	status = pv_rules_load(ctx->db, &rules, &ctx->err);
 	if (status != PV_OK)
 		return status;
+	status = pv_roster_load(ctx->db, rules, &r, &ctx->err);
+	if (status != PV_OK) {
+		pv_rules_free(rules);
+		return status;
+	}
 	u = pv_roster_unit(r, argv[optind]);
 	p = pv_roster_person(r, argv[optind]);
 	if (u)
-		show_unit(ctx, r, u);
+		show_unit(ctx, r, rules, u);
 	else if (p)
 		show_person(ctx, r, p);
 	else
 		status = pv_error_set(&ctx->err, PV_EDATA, "no unit or person '%s' (see "
 				      "'patvers team list')", argv[optind]);
 	pv_roster_free(r);
+	pv_rules_free(rules);
 	return status;
 }
 
@@ -445,6 +482,10 @@ static int exec_add_unit(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "grades", required_argument, NULL, 'g' },
 		{ "group", required_argument, NULL, 'G' },
 		{ "update", no_argument, NULL, 'u' },
+		{ "apen-dor-weekday", required_argument, NULL, 'W' },
+		{ "apen-dor-start", required_argument, NULL, 'S' },
+		{ "apen-dor-minutes", required_argument, NULL, 'M' },
+		{ "apen-dor-every", required_argument, NULL, 'E' },
 		{ 0 },
 	};
 	struct pv_unit_spec spec = { 0 };
@@ -457,6 +498,10 @@ static int exec_add_unit(struct cmd_ctx *ctx, int argc, char **argv)
 		case 'g': spec.grades = optarg; break;
 		case 'G': spec.group = optarg; break;
 		case 'u': update = true; break;
+		case 'W': spec.apen_dor_weekday = optarg; break;
+		case 'S': spec.apen_dor_start = optarg; break;
+		case 'M': spec.apen_dor_minutes = optarg; break;
+		case 'E': spec.apen_dor_every = optarg; break;
 		default: return PV_EUSAGE;
 		}
 	}
@@ -720,13 +765,22 @@ static const struct cmd_entry team_subs[] = {
 	{
 		.name = "add-unit",
 		.summary = N_("add a unit (or change one with --update)"),
-		.usage = "[--update] [-t TYPE] [--grades FROM-TO] [--group GROUP] ID [NAME]",
+		.usage = "[--update] [-t TYPE] [--grades FROM-TO] [--group GROUP] "
+			 "[--apen-dor-weekday DAY] [--apen-dor-start HH:MM] "
+			 "[--apen-dor-minutes N] [--apen-dor-every WEEKS] ID [NAME]",
 		.help = N_("options:\n"
 			"  -t, --type TYPE   skole, barnehage, barnehagegruppe or a service code\n"
 			"  --grades FROM-TO  a school's grades, e.g. 1-7 or 8-10\n"
 			"  --group GROUP     a kindergarten's group ('' for none)\n"
 			"  --update          change an existing unit; options left out keep\n"
-			"                    their value\n"),
+			"                    their value\n"
+			"\n"
+			"a school's own «Åpen dør» plan (the barnevern contact's presence\n"
+			"hours); each value left out, or given as '', is the rules':\n"
+			"  --apen-dor-weekday DAY   mandag–fredag (or monday–friday)\n"
+			"  --apen-dor-start HH:MM   from 07:00 to 17:00\n"
+			"  --apen-dor-minutes N     length, 15–420 minutes\n"
+			"  --apen-dor-every WEEKS   1 every week, 2 every other week, … 8\n"),
 		.min_args = 1,
 		.max_args = 2,
 		.needs = CMD_DB_WRITE,

@@ -225,6 +225,13 @@ const char *pv_weekday_name(enum pv_weekday w)
 	return english_days[w - PV_MONDAY];
 }
 
+const char *pv_weekday_norwegian(enum pv_weekday w)
+{
+	if (w < PV_MONDAY || w > PV_SUNDAY)
+		return NULL;
+	return norwegian_days[w - PV_MONDAY];
+}
+
 /*
  * Lower-cases ASCII letters and the UTF-8 letters that occur in Norwegian
  * day names (Ø -> ø; Æ and Å for good measure) into buf. tolower() is

@@ -18,6 +18,13 @@ struct pv_db {
 	char *actor_command;
 	long long clock;
 	bool in_transaction;
+	/* Statements run once per record in bulk writes (pv_db_cached),
+	 * compiled once per connection: keyed by their SQL text. */
+	struct cached_stmt {
+		const char *sql;          /* the caller's static string */
+		sqlite3_stmt *stmt;
+	} cache[16];
+	size_t ncached;
 };
 
 /*
@@ -214,6 +221,15 @@ static const char *const migrations[] = {
 	"  person TEXT, level INTEGER CHECK (level IS NULL OR level BETWEEN 0 AND 3),"
 	"  tiltak INTEGER, due TEXT, detail TEXT, text TEXT NOT NULL DEFAULT '');"
 	"CREATE INDEX stafett_entry_log ON stafett_entry (stafett, date);",
+
+	/* 9: a school's own «Åpen dør» plan (lib/team*.c); NULL: the rules'. */
+	"ALTER TABLE unit ADD COLUMN apen_dor_every_weeks INTEGER"
+	"  CHECK (apen_dor_every_weeks BETWEEN 1 AND 8);"
+	"ALTER TABLE unit ADD COLUMN apen_dor_weekday TEXT CHECK (apen_dor_weekday IN"
+	"  ('monday', 'tuesday', 'wednesday', 'thursday', 'friday'));"
+	"ALTER TABLE unit ADD COLUMN apen_dor_start TEXT;"
+	"ALTER TABLE unit ADD COLUMN apen_dor_minutes INTEGER"
+	"  CHECK (apen_dor_minutes BETWEEN 15 AND 420);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
@@ -268,6 +284,31 @@ enum pv_status pv_db_prepare(struct pv_db *db, const char *sql,
 {
 	if (sqlite3_prepare_v2(db->handle, sql, -1, stmt, NULL) != SQLITE_OK)
 		return pv_db_fail(db, "cannot prepare query", err);
+	return PV_OK;
+}
+
+enum pv_status pv_db_cached(struct pv_db *db, const char *sql, sqlite3_stmt **stmt,
+			    struct pv_error *err)
+{
+	struct cached_stmt *c;
+
+	for (size_t i = 0; i < db->ncached; i++) {
+		c = &db->cache[i];
+		if (c->sql == sql || strcmp(c->sql, sql) == 0) {
+			sqlite3_reset(c->stmt);
+			sqlite3_clear_bindings(c->stmt);
+			*stmt = c->stmt;
+			return PV_OK;
+		}
+	}
+	if (db->ncached == sizeof db->cache / sizeof db->cache[0])
+		return pv_error_set(err, PV_ESOFTWARE, "too many cached statements");
+	if (sqlite3_prepare_v3(db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) !=
+	    SQLITE_OK)
+		return pv_db_fail(db, "cannot prepare query", err);
+	c = &db->cache[db->ncached++];
+	c->sql = sql;
+	c->stmt = *stmt;
 	return PV_OK;
 }
 
@@ -532,6 +573,8 @@ void pv_db_close(struct pv_db *db)
 		return;
 	if (db->in_transaction)
 		pv_db_rollback(db);
+	for (size_t i = 0; i < db->ncached; i++)
+		sqlite3_finalize(db->cache[i].stmt);
 	sqlite3_close(db->handle);
 	free(db->path);
 	free(db->actor_user);

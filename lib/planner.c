@@ -78,6 +78,13 @@ struct planner {
 	struct pv_roster *roster;
 	struct pv_calendar *cal;
 	struct pv_plan *stored;      /* the year's meetings before planning */
+	/* the stored meetings by (unit, kind, number), each with the slot
+	 * that took it over (index + 1; 0: none) */
+	struct stored_ref {
+		const struct pv_meeting *meeting;
+		size_t slot;
+	} *stored_refs;
+	size_t nstored;
 	int year;
 	pv_date year_first, year_last;
 	bool substitute_policy;
@@ -225,6 +232,23 @@ static struct slot *new_slot(struct planner *p, const struct pv_unit *unit,
 	return s;
 }
 
+/* A slot on a given day and time (Nærværsteam, «Åpen dør»); NULL when out
+ * of memory. */
+static struct slot *fixed_slot(struct planner *p, const struct pv_unit *unit,
+			       enum pv_meeting_kind kind, int number, pv_date d, int start,
+			       int end)
+{
+	struct slot *s = new_slot(p, unit, kind, number);
+
+	if (s) {
+		s->lo = s->hi = s->target = d;
+		s->half = d > p->year_first + 152 ? 1 : 0;
+		s->start = start;
+		s->end = end;
+	}
+	return s;
+}
+
 /* Adds a person once; the first role given wins. */
 static void add_part(struct slot *s, int person, const char *role)
 {
@@ -246,15 +270,50 @@ static void add_team(struct planner *p, struct slot *s, const char *unit)
 }
 
 /* The stored meeting for a slot, if any. */
-static const struct pv_meeting *stored_slot(const struct planner *p, const char *unit,
-					    enum pv_meeting_kind kind, int number)
+static int slot_key_cmp(const char *unit, enum pv_meeting_kind kind, int number,
+			const struct pv_meeting *m)
 {
-	for (size_t i = 0; i < pv_plan_count(p->stored); i++) {
-		const struct pv_meeting *m = pv_plan_at(p->stored, i);
-		if (m->kind == kind && m->number == number && strcmp(m->unit, unit) == 0)
-			return m;
+	int c = strcmp(unit, m->unit);
+
+	if (c)
+		return c;
+	if (kind != m->kind)
+		return kind < m->kind ? -1 : 1;
+	return (number > m->number) - (number < m->number);
+}
+
+static int stored_order(const void *a, const void *b)
+{
+	const struct pv_meeting *x = ((const struct stored_ref *)a)->meeting;
+	const struct pv_meeting *y = ((const struct stored_ref *)b)->meeting;
+	int c = slot_key_cmp(x->unit, x->kind, x->number, y);
+
+	/* ad hoc meetings (number 0) share a key: keep the stored order */
+	return c ? c : (x > y) - (x < y);
+}
+
+/* The stored meeting of the slot just made (the last one), if any: the
+ * slot takes it over (keeps its id and UID). Unique by (unit, kind,
+ * number): the schema's index meeting_slot. */
+static void link_stored(struct planner *p, struct slot *s)
+{
+	size_t lo = 0, hi = p->nstored;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		struct stored_ref *r = &p->stored_refs[mid];
+		int c = slot_key_cmp(s->unit->slug, s->kind, s->number, r->meeting);
+
+		if (c == 0) {
+			s->existing = r->meeting;
+			r->slot = (size_t)(s - p->slots) + 1;
+			return;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
-	return NULL;
 }
 
 /* Kept as it is: held, cancelled, locked or moved by hand. */
@@ -433,7 +492,7 @@ static enum pv_status systemmote_slots(struct planner *p, const struct pv_unit *
 				s->leader = leader ? leader->slug : NULL;
 				add_team(p, s, u->slug);
 			}
-			s->existing = stored_slot(p, u->slug, PV_MEETING_SYSTEMMOTE, number);
+			link_stored(p, s);
 		}
 	}
 	mark_series(p, first);
@@ -503,16 +562,13 @@ static enum pv_status naervaer_slots(struct planner *p, const struct pv_unit *u)
 		    (strcmp(weeks, "odd") == 0 && week % 2 == 0) ||
 		    (strcmp(weeks, "even") == 0 && week % 2 == 1))
 			continue;
-		s = new_slot(p, u, PV_MEETING_NAERVAER, ++number);
+		s = fixed_slot(p, u, PV_MEETING_NAERVAER, ++number, d, rule_minutes(p, base, "start"),
+			       rule_minutes(p, base, "end"));
 		if (!s)
 			return oom(p);
-		s->lo = s->hi = s->target = d;
-		s->half = d > p->year_first + 152 ? 1 : 0;
-		s->start = rule_minutes(p, base, "start");
-		s->end = rule_minutes(p, base, "end");
 		s->leader = leader ? leader->slug : NULL;
 		add_team(p, s, u->slug);
-		s->existing = stored_slot(p, u->slug, PV_MEETING_NAERVAER, number);
+		link_stored(p, s);
 	}
 	return PV_OK;
 }
@@ -542,7 +598,7 @@ static enum pv_status god_oppvekst_slots(struct planner *p, const struct pv_unit
 		s->end = rule_minutes(p, base, "end");
 		s->leader = leader ? leader->slug : NULL;
 		add_team(p, s, u->slug);
-		s->existing = stored_slot(p, u->slug, PV_MEETING_GOD_OPPVEKST, j + 1);
+		link_stored(p, s);
 	}
 	mark_series(p, series);
 	return PV_OK;
@@ -560,8 +616,9 @@ static const struct pv_person *apen_dor_contact(const struct planner *p, const c
 	return NULL;
 }
 
-/* Where school number `i` of one contact goes in the «Åpen dør» cycle:
- * its week in the cycle, its weekday and its start. */
+/* Where school number `i` of one contact goes in the «Åpen dør» cycle
+ * when it follows the rules: its week in the cycle, its weekday and its
+ * start. */
 static void apen_dor_place(const struct planner *p, int i, int *phase,
 			   enum pv_weekday *weekday, int *start)
 {
@@ -584,20 +641,49 @@ static void apen_dor_place(const struct planner *p, int i, int *phase,
 	*weekday = (enum pv_weekday)(((int)w - 1 + day_shift) % 5 + 1);
 }
 
+/* One school's sessions: its own plan (team add-unit, units.csv) where it
+ * has one, the contact's turn under the rules for the rest. */
+static enum pv_status apen_dor_series(struct planner *p, const struct pv_unit *u,
+				      const struct pv_person *contact, int rank)
+{
+	struct pv_apen_dor_plan plan = pv_unit_apen_dor(u, p->rules);
+	pv_date first = pv_calendar_first_school_day(p->cal);
+	pv_date first_monday = first - ((int)pv_date_weekday(first) - 1);
+	int phase, start, number = 0;
+	enum pv_weekday weekday;
+
+	apen_dor_place(p, rank, &phase, &weekday, &start);
+	if (u->apen_dor.weekday)
+		weekday = u->apen_dor.weekday;
+	if (u->apen_dor.start)
+		start = u->apen_dor.start;
+	phase = rank % plan.every_weeks;
+	for (pv_date monday = first_monday + 7 * phase; monday <= p->year_last;
+	     monday += 7 * plan.every_weeks) {
+		pv_date d = monday + ((int)weekday - 1);
+		struct slot *s;
+
+		if (!pv_calendar_is_school_day(p->cal, u->slug, d))
+			continue;
+		s = fixed_slot(p, u, PV_MEETING_APEN_DOR, ++number, d, start, start + plan.minutes);
+		if (!s)
+			return oom(p);
+		s->leader = contact->slug;
+		add_part(s, person_index(p, contact->slug), "barnevern-kontakt");
+		link_stored(p, s);
+	}
+	return PV_OK;
+}
+
 static enum pv_status apen_dor_slots(struct planner *p, const struct pv_unit *const *schools,
 				     size_t nschools, const struct pv_generate_options *o)
 {
-	const char *base = "meetings.apen_dor";
-	int every = (int)rule_int(p, base, "every_weeks");
-	int minutes = (int)rule_int(p, base, "minutes");
-	pv_date first = pv_calendar_first_school_day(p->cal);
-	pv_date first_monday = first - ((int)pv_date_weekday(first) - 1);
+	enum pv_status status = PV_OK;
 
-	for (size_t si = 0; si < nschools; si++) {
+	for (size_t si = 0; si < nschools && status == PV_OK; si++) {
 		const struct pv_unit *u = schools[si];
 		const struct pv_person *contact = apen_dor_contact(p, u->slug);
-		int rank = 0, phase, start, number = 0;
-		enum pv_weekday weekday;
+		int rank = 0;
 
 		if (!contact || !in_scope(o, u->slug))
 			continue;
@@ -605,27 +691,9 @@ static enum pv_status apen_dor_slots(struct planner *p, const struct pv_unit *co
 		for (size_t k = 0; k < si; k++)
 			if (apen_dor_contact(p, schools[k]->slug) == contact)
 				rank++;
-		apen_dor_place(p, rank, &phase, &weekday, &start);
-		for (pv_date monday = first_monday + 7 * phase; monday <= p->year_last;
-		     monday += 7 * every) {
-			pv_date d = monday + ((int)weekday - 1);
-			struct slot *s;
-
-			if (!pv_calendar_is_school_day(p->cal, u->slug, d))
-				continue;
-			s = new_slot(p, u, PV_MEETING_APEN_DOR, ++number);
-			if (!s)
-				return oom(p);
-			s->lo = s->hi = s->target = d;
-			s->half = d > p->year_first + 152 ? 1 : 0;
-			s->start = start;
-			s->end = start + minutes;
-			s->leader = contact->slug;
-			add_part(s, person_index(p, contact->slug), "barnevern-kontakt");
-			s->existing = stored_slot(p, u->slug, PV_MEETING_APEN_DOR, number);
-		}
+		status = apen_dor_series(p, u, contact, rank);
 	}
-	return PV_OK;
+	return status;
 }
 
 /* ---- placing ---- */
@@ -1173,15 +1241,11 @@ static void slot_meeting(const struct planner *p, const struct slot *s,
 }
 
 /* Does the new plan still have a slot for this stored meeting? */
-static bool slot_exists(const struct planner *p, const struct pv_meeting *m)
+static bool slot_exists(const struct planner *p, const struct stored_ref *r)
 {
-	for (size_t i = 0; i < p->nslots; i++) {
-		const struct slot *s = &p->slots[i];
-		if (s->kind == m->kind && s->number == m->number &&
-		    strcmp(s->unit->slug, m->unit) == 0)
-			return s->placed || is_kept(s->existing);
-	}
-	return false;
+	const struct slot *s = r->slot ? &p->slots[r->slot - 1] : NULL;
+
+	return s && (s->placed || is_kept(s->existing));
 }
 
 static enum pv_status store_slot(struct planner *p, const struct slot *s)
@@ -1193,7 +1257,7 @@ static enum pv_status store_slot(struct planner *p, const struct slot *s)
 	slot_meeting(p, s, parts, &m);
 	if (!s->existing)
 		return pv_meeting_insert(p->db, &m, NULL, p->err);
-	if (pv_meeting_update(p->db, &m, &changed, p->err) != PV_OK)
+	if (pv_meeting_update_from(p->db, s->existing, &m, &changed, p->err) != PV_OK)
 		return p->err->status;
 	if (!changed) {
 		p->result->unchanged++;
@@ -1206,16 +1270,16 @@ static enum pv_status store_slot(struct planner *p, const struct slot *s)
  * calendars that imported them drop them (STATUS:CANCELLED). */
 static enum pv_status cancel_orphans(struct planner *p, const struct pv_generate_options *o)
 {
-	for (size_t i = 0; i < pv_plan_count(p->stored); i++) {
-		const struct pv_meeting *m = pv_plan_at(p->stored, i);
+	for (size_t i = 0; i < p->nstored; i++) {
+		const struct pv_meeting *m = p->stored_refs[i].meeting;
 		struct pv_meeting c;
 
-		if (kept_as_is(m, o) || slot_exists(p, m))
+		if (kept_as_is(m, o) || slot_exists(p, &p->stored_refs[i]))
 			continue;
 		c = *m;
 		c.status = PV_MEETING_CANCELLED;
 		c.cancel_reason = "no longer in the plan";
-		if (pv_meeting_update(p->db, &c, NULL, p->err) != PV_OK)
+		if (pv_meeting_update_from(p->db, m, &c, NULL, p->err) != PV_OK)
 			return p->err->status;
 		p->result->cancelled++;
 	}
@@ -1346,9 +1410,23 @@ static void planner_release(struct planner *p)
 	free(p->demand);
 	free(p->demand_units);
 	pv_plan_free(p->stored);
+	free(p->stored_refs);
 	pv_calendar_free(p->cal);
 	pv_roster_free(p->roster);
 	pv_rules_free(p->rules);
+}
+
+/* Indexes the stored plan for link_stored(). */
+static enum pv_status index_stored(struct planner *p)
+{
+	p->nstored = pv_plan_count(p->stored);
+	p->stored_refs = calloc(p->nstored + 1, sizeof *p->stored_refs);
+	if (!p->stored_refs)
+		return oom(p);
+	for (size_t i = 0; i < p->nstored; i++)
+		p->stored_refs[i].meeting = pv_plan_at(p->stored, i);
+	qsort(p->stored_refs, p->nstored, sizeof *p->stored_refs, stored_order);
+	return PV_OK;
 }
 
 static enum pv_status planner_load(struct planner *p, const struct pv_generate_options *o)
@@ -1366,6 +1444,8 @@ static enum pv_status planner_load(struct planner *p, const struct pv_generate_o
 		status = pv_calendar_load_with_rules(p->db, p->rules, p->year, &p->cal, p->err);
 	if (status == PV_OK)
 		status = pv_plan_load(p->db, &filter, &p->stored, p->err);
+	if (status == PV_OK)
+		status = index_stored(p);
 	if (status != PV_OK)
 		return status;
 	p->substitute_policy = strcmp(pv_rules_str(p->rules, "clash_policy"), "substitute") == 0;

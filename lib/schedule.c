@@ -427,23 +427,28 @@ static void bind_meeting(sqlite3_stmt *st, const struct pv_meeting *m, struct ro
 	sqlite3_bind_text(st, 15, m->leader, -1, SQLITE_STATIC);
 }
 
+/* The meeting's participants in order; `fresh`: the meeting was just
+ * inserted, so there are none to replace. */
 static enum pv_status write_participants(struct pv_db *db, long long id,
-					 const struct pv_meeting *m, struct pv_error *err)
+					 const struct pv_meeting *m, bool fresh,
+					 struct pv_error *err)
 {
+	static const char delete_sql[] = "DELETE FROM meeting_participant WHERE meeting = ?";
+	static const char insert_sql[] =
+		"INSERT INTO meeting_participant (meeting, person, role, substitute_for,"
+		" position) VALUES (?, ?, ?, ?, ?)";
 	sqlite3_stmt *del, *ins;
-	enum pv_status status = pv_db_prepare(db, "DELETE FROM meeting_participant"
-					      " WHERE meeting = ?", &del, err);
+	enum pv_status status = PV_OK;
 
-	if (status != PV_OK)
-		return status;
-	sqlite3_bind_int64(del, 1, id);
-	if (sqlite3_step(del) != SQLITE_DONE)
-		status = pv_db_fail(db, "cannot write meeting participants", err);
-	sqlite3_finalize(del);
-	if (status != PV_OK)
-		return status;
-	status = pv_db_prepare(db, "INSERT INTO meeting_participant (meeting, person, role,"
-			       " substitute_for, position) VALUES (?, ?, ?, ?, ?)", &ins, err);
+	if (!fresh) {
+		status = pv_db_cached(db, delete_sql, &del, err);
+		if (status != PV_OK)
+			return status;
+		sqlite3_bind_int64(del, 1, id);
+		if (sqlite3_step(del) != SQLITE_DONE)
+			return pv_db_fail(db, "cannot write meeting participants", err);
+	}
+	status = pv_db_cached(db, insert_sql, &ins, err);
 	for (size_t i = 0; status == PV_OK && i < m->nparticipants; i++) {
 		const struct pv_participant *p = &m->participants[i];
 
@@ -456,7 +461,6 @@ static enum pv_status write_participants(struct pv_db *db, long long id,
 		if (sqlite3_step(ins) != SQLITE_DONE)
 			status = pv_db_fail(db, "cannot write meeting participants", err);
 	}
-	sqlite3_finalize(ins);
 	return status;
 }
 
@@ -472,7 +476,7 @@ enum pv_status pv_meeting_insert(struct pv_db *db, const struct pv_meeting *m,
 	struct row_text t;
 	char uid[256];
 	long long new_id;
-	enum pv_status status = pv_db_prepare(db, sql, &st, err);
+	enum pv_status status = pv_db_cached(db, sql, &st, err);
 
 	if (status != PV_OK)
 		return status;
@@ -485,10 +489,7 @@ enum pv_status pv_meeting_insert(struct pv_db *db, const struct pv_meeting *m,
 	sqlite3_bind_text(st, 1, uid, -1, SQLITE_TRANSIENT);
 	bind_meeting(st, m, &t);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		status = pv_db_fail(db, "cannot store meeting", err);
-	sqlite3_finalize(st);
-	if (status != PV_OK)
-		return status;
+		return pv_db_fail(db, "cannot store meeting", err);
 	new_id = sqlite3_last_insert_rowid(pv_db_handle(db));
 	if (m->number == 0) {
 		make_uid(m, new_id, uid, sizeof uid);
@@ -502,7 +503,7 @@ enum pv_status pv_meeting_insert(struct pv_db *db, const struct pv_meeting *m,
 		sqlite3_finalize(st);
 	}
 	if (status == PV_OK)
-		status = write_participants(db, new_id, m, err);
+		status = write_participants(db, new_id, m, true, err);
 	if (status == PV_OK && id)
 		*id = new_id;
 	return status;
@@ -580,40 +581,45 @@ static enum pv_status load_one(struct pv_db *db, long long id, struct pv_plan **
 	return status;
 }
 
-enum pv_status pv_meeting_update(struct pv_db *db, const struct pv_meeting *m,
-				 bool *changed, struct pv_error *err)
+enum pv_status pv_meeting_update_from(struct pv_db *db, const struct pv_meeting *was,
+				      const struct pv_meeting *m, bool *changed,
+				      struct pv_error *err)
 {
 	static const char sql[] =
 		"UPDATE meeting SET school_year = ?2, unit = ?3, host = ?4, kind = ?5,"
 		" number = ?6, date = ?7, start_time = ?8, end_time = ?9, status = ?10,"
 		" locked = ?11, moved = ?12, fallback_day = ?13, cancel_reason = ?14,"
 		" leader = ?15, sequence = sequence + ?16 WHERE id = ?1";
-	struct pv_plan *old;
 	sqlite3_stmt *st;
 	struct row_text t;
-	enum pv_status status = load_one(db, m->id, &old, err);
-	bool visible, differs;
+	bool differs = any_change(was, m);
+	enum pv_status status;
 
-	if (status != PV_OK)
-		return status;
-	visible = calendar_visible_change(&old->meetings[0], m);
-	differs = any_change(&old->meetings[0], m);
-	pv_plan_free(old);
 	if (changed)
 		*changed = differs;
 	if (!differs)
 		return PV_OK;
-	status = pv_db_prepare(db, sql, &st, err);
+	status = pv_db_cached(db, sql, &st, err);
 	if (status != PV_OK)
 		return status;
 	sqlite3_bind_int64(st, 1, m->id);
 	bind_meeting(st, m, &t);
-	sqlite3_bind_int(st, 16, visible ? 1 : 0);
+	sqlite3_bind_int(st, 16, calendar_visible_change(was, m) ? 1 : 0);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		status = pv_db_fail(db, "cannot update meeting", err);
-	sqlite3_finalize(st);
-	if (status == PV_OK)
-		status = write_participants(db, m->id, m, err);
+		return pv_db_fail(db, "cannot update meeting", err);
+	return write_participants(db, m->id, m, false, err);
+}
+
+enum pv_status pv_meeting_update(struct pv_db *db, const struct pv_meeting *m,
+				 bool *changed, struct pv_error *err)
+{
+	struct pv_plan *old;
+	enum pv_status status = load_one(db, m->id, &old, err);
+
+	if (status != PV_OK)
+		return status;
+	status = pv_meeting_update_from(db, &old->meetings[0], m, changed, err);
+	pv_plan_free(old);
 	return status;
 }
 

@@ -29,6 +29,19 @@ static const char *col_text(sqlite3_stmt *stmt, int col)
 	return (const char *)sqlite3_column_text(stmt, col);
 }
 
+/* Four columns from `col` on: every_weeks, weekday, start, minutes. The
+ * schema's checks hold the values in range; NULL reads as 0 (the rules). */
+static void read_apen_dor(sqlite3_stmt *stmt, int col, struct pv_apen_dor_plan *plan)
+{
+	plan->every_weeks = sqlite3_column_int(stmt, col);
+	if (!col_text(stmt, col + 1) || !pv_weekday_parse(col_text(stmt, col + 1),
+							  &plan->weekday))
+		plan->weekday = 0;
+	if (!col_text(stmt, col + 2) || !pv_time_parse(col_text(stmt, col + 2), &plan->start))
+		plan->start = 0;
+	plan->minutes = sqlite3_column_int(stmt, col + 3);
+}
+
 static enum pv_status read_units(struct pv_roster *r, struct pv_db *db, struct pv_error *err)
 {
 	sqlite3_stmt *stmt;
@@ -36,8 +49,9 @@ static enum pv_status read_units(struct pv_roster *r, struct pv_db *db, struct p
 	int rc;
 
 	status = pv_db_prepare(db,
-			       "SELECT slug, name, kind, grade_from, grade_to, group_slug, service"
-			       " FROM unit ORDER BY slug", &stmt, err);
+			       "SELECT slug, name, kind, grade_from, grade_to, group_slug, service,"
+			       " apen_dor_every_weeks, apen_dor_weekday, apen_dor_start,"
+			       " apen_dor_minutes FROM unit ORDER BY slug", &stmt, err);
 	if (status != PV_OK)
 		return status;
 	while (status == PV_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -48,6 +62,7 @@ static enum pv_status read_units(struct pv_roster *r, struct pv_db *db, struct p
 		u.pub.grade_to = sqlite3_column_int(stmt, 4);
 		u.pub.group = col_text(stmt, 5);
 		u.pub.service = col_text(stmt, 6);
+		read_apen_dor(stmt, 7, &u.pub.apen_dor);
 		if (!kind_from_name(col_text(stmt, 2), &u.pub.kind))
 			status = pv_error_set(err, PV_EDATA, "unit '%s' has an unknown kind",
 					      u.pub.slug);
@@ -182,7 +197,8 @@ static bool unit_equal(const struct pv_unit *a, const struct pv_unit *b)
 {
 	return strcmp(a->name, b->name) == 0 && a->kind == b->kind &&
 	       a->grade_from == b->grade_from && a->grade_to == b->grade_to &&
-	       same_str(a->group, b->group) && same_str(a->service, b->service);
+	       same_str(a->group, b->group) && same_str(a->service, b->service) &&
+	       memcmp(&a->apen_dor, &b->apen_dor, sizeof a->apen_dor) == 0;
 }
 
 static bool person_equal(const struct pv_person *a, const struct pv_person *b)
@@ -195,6 +211,15 @@ static void bind_opt_text(sqlite3_stmt *stmt, int col, const char *s)
 {
 	if (s)
 		sqlite3_bind_text(stmt, col, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, col);
+}
+
+/* 0 is stored as NULL: "not set". */
+static void bind_opt_int(sqlite3_stmt *stmt, int col, int value)
+{
+	if (value)
+		sqlite3_bind_int(stmt, col, value);
 	else
 		sqlite3_bind_null(stmt, col);
 }
@@ -226,10 +251,33 @@ static enum pv_status audit(struct pv_db *db, const char *kind, const char *slug
 	return pv_audit_append(db, entity, summary, err);
 }
 
+/* "; åpen dør every 2 weeks, wednesday, 12:00, 90 min" with the school's
+ * own values only; "" when it has none. */
+static void describe_apen_dor(const struct pv_apen_dor_plan *plan, char *buf, size_t size)
+{
+	char every[32] = "", weekday[16] = "", start[16] = "", minutes[32] = "", hhmm[6];
+
+	if (plan->every_weeks)
+		snprintf(every, sizeof every, ", every %d weeks", plan->every_weeks);
+	if (plan->weekday)
+		snprintf(weekday, sizeof weekday, ", %s", pv_weekday_name(plan->weekday));
+	if (plan->start)
+		snprintf(start, sizeof start, ", %s", pv_time_format(plan->start, hhmm));
+	if (plan->minutes)
+		snprintf(minutes, sizeof minutes, ", %d min", plan->minutes);
+	buf[0] = '\0';
+	if (*every || *weekday || *start || *minutes)
+		snprintf(buf, size, "; åpen dør%s%s%s%s", every, weekday, start, minutes);
+}
+
 static void describe_unit(const struct pv_unit *u, char *buf, size_t size)
 {
+	char plan[128];
+
+	describe_apen_dor(&u->apen_dor, plan, sizeof plan);
 	if (u->kind == PV_UNIT_SCHOOL)
-		snprintf(buf, size, "%s, skole %d-%d", u->name, u->grade_from, u->grade_to);
+		snprintf(buf, size, "%s, skole %d-%d%s", u->name, u->grade_from, u->grade_to,
+			 plan);
 	else if (u->group)
 		snprintf(buf, size, "%s, %s in %s", u->name, pv_unit_type_name(u), u->group);
 	else
@@ -240,11 +288,15 @@ static enum pv_status write_unit(struct pv_db *db, const struct pv_unit *u, bool
 				 struct pv_error *err)
 {
 	static const char insert_sql[] =
-		"INSERT INTO unit (name, kind, grade_from, grade_to, group_slug, service, slug)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?)";
+		"INSERT INTO unit (name, kind, grade_from, grade_to, group_slug, service,"
+		" apen_dor_every_weeks, apen_dor_weekday, apen_dor_start, apen_dor_minutes,"
+		" slug) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	static const char update_sql[] =
 		"UPDATE unit SET name = ?, kind = ?, grade_from = ?, grade_to = ?,"
-		" group_slug = ?, service = ? WHERE slug = ?";
+		" group_slug = ?, service = ?, apen_dor_every_weeks = ?, apen_dor_weekday = ?,"
+		" apen_dor_start = ?, apen_dor_minutes = ? WHERE slug = ?";
+	const struct pv_apen_dor_plan *plan = &u->apen_dor;
+	char start[6];
 	sqlite3_stmt *stmt;
 	enum pv_status status;
 	char what[600];
@@ -263,7 +315,11 @@ static enum pv_status write_unit(struct pv_db *db, const struct pv_unit *u, bool
 	}
 	bind_opt_text(stmt, 5, u->group);
 	bind_opt_text(stmt, 6, u->service);
-	sqlite3_bind_text(stmt, 7, u->slug, -1, SQLITE_STATIC);
+	bind_opt_int(stmt, 7, plan->every_weeks);
+	bind_opt_text(stmt, 8, plan->weekday ? pv_weekday_name(plan->weekday) : NULL);
+	bind_opt_text(stmt, 9, plan->start ? pv_time_format(plan->start, start) : NULL);
+	bind_opt_int(stmt, 10, plan->minutes);
+	sqlite3_bind_text(stmt, 11, u->slug, -1, SQLITE_STATIC);
 	status = run(db, stmt, "cannot store a unit", err);
 	if (status != PV_OK)
 		return status;

@@ -128,7 +128,8 @@ static enum pv_status check_name(const struct row *row, int f, const char *s,
 	return PV_OK;
 }
 
-enum { U_ID, U_NAME, U_TYPE, U_GRADES, U_GROUP, U_FIELDS };
+enum { U_ID, U_NAME, U_TYPE, U_GRADES, U_GROUP, U_AD_WEEKDAY, U_AD_START, U_AD_MINUTES,
+       U_AD_EVERY, U_FIELDS };
 _Static_assert(U_FIELDS == TEAM_UNIT_COLUMNS, "units.csv columns");
 
 /* A school's grades: required, FROM-TO within 1-10; other kinds none. */
@@ -173,6 +174,65 @@ static enum pv_status unit_group(const struct row *row, struct unit_rec *u,
 	return check_slug(row, U_GROUP, "group", u->pub.group, err);
 }
 
+/* A whole number lo..hi into *value; "" is 0 (the rules'). */
+static bool plan_number(const char *text, int lo, int hi, int *value)
+{
+	char *end;
+	long n;
+
+	if (!*text) {
+		*value = 0;
+		return true;
+	}
+	n = strtol(text, &end, 10);
+	if (*end || end == text || n < lo || n > hi)
+		return false;
+	*value = (int)n;
+	return true;
+}
+
+/* A school's own «Åpen dør» plan: fields given replace the values held,
+ * "" goes back to the rules'. Only schools have one. */
+static enum pv_status unit_apen_dor(const struct row *row, struct unit_rec *u,
+				    struct pv_error *err)
+{
+	const char *const *f = row->fields;
+	struct pv_apen_dor_plan *plan = &u->pub.apen_dor;
+	const char *day = f[U_AD_WEEKDAY], *start = f[U_AD_START];
+
+	if (u->pub.kind != PV_UNIT_SCHOOL) {
+		for (int i = U_AD_WEEKDAY; i <= U_AD_EVERY; i++)
+			if (f[i] && *f[i])
+				return roster_error(err, &row->at, col_of(row, i),
+						    "an Åpen dør plan is given for '%s', which is "
+						    "not a school", u->pub.slug);
+		memset(plan, 0, sizeof *plan);
+		return PV_OK;
+	}
+	if (day && !*day)
+		plan->weekday = 0;
+	else if (day && (!pv_weekday_parse(day, &plan->weekday) || plan->weekday > PV_FRIDAY))
+		return roster_error(err, &row->at, col_of(row, U_AD_WEEKDAY),
+				    "Åpen dør weekday '%s' is not a school day (mandag–fredag "
+				    "or monday–friday)", day);
+	if (start && !*start)
+		plan->start = 0;
+	else if (start && (!pv_time_parse(start, &plan->start) || plan->start < 7 * 60 ||
+			   plan->start > 17 * 60))
+		return roster_error(err, &row->at, col_of(row, U_AD_START),
+				    "Åpen dør start '%s' is not a time from 07:00 to 17:00 (HH:MM)",
+				    start);
+	if (f[U_AD_MINUTES] && !plan_number(f[U_AD_MINUTES], 15, 420, &plan->minutes))
+		return roster_error(err, &row->at, col_of(row, U_AD_MINUTES),
+				    "Åpen dør length '%s' is not a whole number of minutes from "
+				    "15 to 420", f[U_AD_MINUTES]);
+	if (f[U_AD_EVERY] && !plan_number(f[U_AD_EVERY], 1, 8, &plan->every_weeks))
+		return roster_error(err, &row->at, col_of(row, U_AD_EVERY),
+				    "Åpen dør interval '%s' is not a whole number of weeks from "
+				    "1 to 8", f[U_AD_EVERY]);
+	return PV_OK;
+}
+
 /* Fills `u` from the row over the values it holds (fields not given keep
  * them). Strings point into the row or the record `u` started as. */
 static enum pv_status unit_from_row(const struct row *row, struct unit_rec *u,
@@ -203,11 +263,15 @@ static enum pv_status unit_from_row(const struct row *row, struct unit_rec *u,
 	if (u->pub.kind != PV_UNIT_SERVICE)
 		u->pub.service = NULL;
 	status = unit_grades(row, u, err);
-	return status == PV_OK ? unit_group(row, u, err) : status;
+	if (status == PV_OK)
+		status = unit_group(row, u, err);
+	return status == PV_OK ? unit_apen_dor(row, u, err) : status;
 }
 
 enum { P_ID, P_NAME, P_EMAIL, P_HOME, P_ROLES, P_UNITS, P_SUB, P_FIELDS };
 _Static_assert(P_FIELDS == TEAM_PERSON_COLUMNS, "people.csv columns");
+/* Room for a row of either file. */
+enum { ROW_FIELDS = (int)U_FIELDS > (int)P_FIELDS ? (int)U_FIELDS : (int)P_FIELDS };
 
 /* Splits `text` at any of `seps` into trimmed, non-empty tokens; calls fn
  * for each until it fails. `text` is copied. */
@@ -430,6 +494,18 @@ const struct pv_csv_column team_unit_columns[TEAM_UNIT_COLUMNS] = {
 	{ "type", (const char *const[]){ "kind", "art", "enhetstype", NULL }, true },
 	{ "trinn", (const char *const[]){ "grades", "klassetrinn", NULL }, false },
 	{ "gruppe", (const char *const[]){ "group", "barnehagegruppe", NULL }, false },
+	{ "åpen dør ukedag", (const char *const[]){ "åpen_dør_ukedag", "apen dor ukedag",
+						   "apen_dor_weekday", "open door weekday",
+						   NULL }, false },
+	{ "åpen dør start", (const char *const[]){ "åpen_dør_start", "apen dor start",
+						 "apen_dor_start", "open door start", NULL },
+	  false },
+	{ "åpen dør minutter", (const char *const[]){ "åpen_dør_minutter", "apen dor minutter",
+						     "apen_dor_minutes", "open door minutes",
+						     NULL }, false },
+	{ "åpen dør hver uke", (const char *const[]){ "åpen_dør_hver_uke", "apen dor hver uke",
+						     "apen_dor_every_weeks",
+						     "open door every weeks", NULL }, false },
 };
 
 const struct pv_csv_column team_person_columns[TEAM_PERSON_COLUMNS] = {
@@ -450,8 +526,8 @@ struct reader {
 	bool people;
 	const struct pv_csv_column *spec;
 	size_t nspec;
-	int index[P_FIELDS];
-	int cols[P_FIELDS];
+	int index[ROW_FIELDS];
+	int cols[ROW_FIELDS];
 	size_t header_fields;
 	bool have_header;
 	int rows;
@@ -510,7 +586,7 @@ static enum pv_status read_record(const struct pv_csv_record *rec, void *arg,
 				  struct pv_error *err)
 {
 	struct reader *rd = arg;
-	const char *fields[P_FIELDS];
+	const char *fields[ROW_FIELDS];
 	struct row row = { { rd->file, rec->line }, rd->cols, fields };
 	enum pv_status status;
 
@@ -737,7 +813,8 @@ enum pv_status pv_team_add_unit(struct pv_db *db, const struct pv_unit_spec *spe
 				bool update, struct pv_error *err)
 {
 	const char *fields[U_FIELDS] = { spec->slug, spec->name, spec->type, spec->grades,
-					 spec->group };
+					 spec->group, spec->apen_dor_weekday, spec->apen_dor_start,
+					 spec->apen_dor_minutes, spec->apen_dor_every };
 	struct row row = { { NULL, 0 }, NULL, fields };
 	struct unit_rec u = { 0 };
 	const struct unit_rec *was;

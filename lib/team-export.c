@@ -19,7 +19,24 @@ static void put_field(FILE *fp, const char *value, bool last)
 	fputs(last ? "\r\n" : ";", fp);
 }
 
-static void export_unit(FILE *fp, const struct pv_unit *u)
+/* The school's own «Åpen dør» values; empty cells take the rules'. */
+static void export_apen_dor(FILE *fp, const struct pv_apen_dor_plan *plan)
+{
+	char start[6] = "", minutes[8] = "", every[8] = "";
+
+	if (plan->start)
+		pv_time_format(plan->start, start);
+	if (plan->minutes)
+		snprintf(minutes, sizeof minutes, "%d", plan->minutes);
+	if (plan->every_weeks)
+		snprintf(every, sizeof every, "%d", plan->every_weeks);
+	put_field(fp, plan->weekday ? pv_weekday_norwegian(plan->weekday) : "", false);
+	put_field(fp, start, false);
+	put_field(fp, minutes, false);
+	put_field(fp, every, true);
+}
+
+static void export_unit(FILE *fp, const struct pv_unit *u, bool plans)
 {
 	char grades[16] = "";
 
@@ -29,7 +46,23 @@ static void export_unit(FILE *fp, const struct pv_unit *u)
 	put_field(fp, u->name, false);
 	put_field(fp, pv_unit_type_name(u), false);
 	put_field(fp, grades, false);
-	put_field(fp, u->group ? u->group : "", true);
+	put_field(fp, u->group ? u->group : "", !plans);
+	if (plans)
+		export_apen_dor(fp, &u->apen_dor);
+}
+
+/* Does any school have its own «Åpen dør» plan? Only then are its
+ * columns written, so a roster without one exports as it was imported. */
+static bool any_apen_dor(const struct pv_roster *r)
+{
+	static const struct pv_apen_dor_plan none;
+	size_t n;
+	const struct pv_unit *const *schools = pv_roster_units(r, PV_UNIT_SCHOOL, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (memcmp(&schools[i]->apen_dor, &none, sizeof none) != 0)
+			return true;
+	return false;
 }
 
 /* The export order: schools; each group followed by its kindergartens;
@@ -208,9 +241,11 @@ enum pv_status pv_roster_export(const struct pv_roster *r, FILE *units, FILE *pe
 		return no_memory(err);
 	n = unit_order(r, order);
 	if (units) {
-		export_header(units, team_unit_columns, TEAM_UNIT_COLUMNS);
+		bool plans = any_apen_dor(r);
+		export_header(units, team_unit_columns,
+			      TEAM_UNIT_COLUMNS - (plans ? 0 : TEAM_UNIT_PLAN_COLUMNS));
 		for (size_t i = 0; i < n; i++)
-			export_unit(units, order[i]);
+			export_unit(units, order[i], plans);
 	}
 	if (people)
 		ok = export_people(people, r, order, n);

@@ -134,9 +134,11 @@ enum pv_status roster_apply(struct pv_db *db, const struct pv_roster *old,
 			    struct pv_error *err);
 
 /* The CSV columns, canonical names first (export writes them): units
- * id;navn;type;trinn;gruppe and people
+ * id;navn;type;trinn;gruppe, then the optional «Åpen dør» plan
+ * (TEAM_UNIT_PLAN_COLUMNS: ukedag, start, minutter, hver uke), and people
  * id;navn;epost;tjeneste;rolle;enheter;stedfortreder. */
-#define TEAM_UNIT_COLUMNS 5
+#define TEAM_UNIT_COLUMNS 9
+#define TEAM_UNIT_PLAN_COLUMNS 4
 #define TEAM_PERSON_COLUMNS 7
 extern const struct pv_csv_column team_unit_columns[TEAM_UNIT_COLUMNS];
 extern const struct pv_csv_column team_person_columns[TEAM_PERSON_COLUMNS];

@@ -345,6 +345,23 @@ const char *pv_unit_type_name(const struct pv_unit *unit)
 	}
 }
 
+struct pv_apen_dor_plan pv_unit_apen_dor(const struct pv_unit *school,
+					 const struct pv_rules *rules)
+{
+	struct pv_apen_dor_plan plan = school->apen_dor;
+
+	/* the rules were validated: their weekday and start parse */
+	if (!plan.every_weeks)
+		plan.every_weeks = (int)pv_rules_int(rules, "meetings.apen_dor.every_weeks");
+	if (!plan.minutes)
+		plan.minutes = (int)pv_rules_int(rules, "meetings.apen_dor.minutes");
+	if (!plan.start)
+		pv_time_parse(pv_rules_str(rules, "meetings.apen_dor.start"), &plan.start);
+	if (!plan.weekday)
+		pv_weekday_parse(pv_rules_str(rules, "meetings.apen_dor.weekday"), &plan.weekday);
+	return plan;
+}
+
 /* Roles services use besides the rules' lists. */
 static const char *const service_roles[] = {
 	"leder", "nestleder", "fagleder", "koordinator", "psykolog", "saksbehandler",

@@ -51,6 +51,9 @@ pv_date pv_date_easter(int year);
  * lordag, sondag), case-insensitive also for UTF-8 Ø ("LØRDAG"). Full
  * names only, no surrounding spaces. */
 const char *pv_weekday_name(enum pv_weekday w);
+/* The Norwegian name in lower case ("onsdag", "lørdag"), for files people
+ * edit; NULL outside 1..7. */
+const char *pv_weekday_norwegian(enum pv_weekday w);
 bool pv_weekday_parse(const char *text, enum pv_weekday *out);
 
 /* `HH:MM` (00:00–23:59, exactly two digits each, so "7:05" and "24:00"

@@ -61,6 +61,13 @@ enum pv_status pv_db_fail(struct pv_db *db, const char *what, struct pv_error *e
 /* Prepares `sql`; on failure fills err (see pv_db_fail). Caller finalizes. */
 enum pv_status pv_db_prepare(struct pv_db *db, const char *sql,
 			     sqlite3_stmt **stmt, struct pv_error *err);
+/* The statement for `sql` (a string that lives as long as `db`, e.g. a
+ * literal) compiled once per connection, reset and without bindings: for
+ * statements run once per record in bulk writes. Owned by `db`: never
+ * finalize it; step it to SQLITE_DONE (or reset it) before the
+ * transaction ends. */
+enum pv_status pv_db_cached(struct pv_db *db, const char *sql, sqlite3_stmt **stmt,
+			    struct pv_error *err);
 /* Runs SQL without results (may be several statements). */
 enum pv_status pv_db_exec(struct pv_db *db, const char *sql, struct pv_error *err);
 

@@ -135,6 +135,11 @@ enum pv_status pv_meeting_insert(struct pv_db *db, const struct pv_meeting *m,
  */
 enum pv_status pv_meeting_update(struct pv_db *db, const struct pv_meeting *m,
 				 bool *changed, struct pv_error *err);
+/* The same when the caller holds the stored meeting: `was` (borrowed) is
+ * meeting m->id as loaded in this transaction. */
+enum pv_status pv_meeting_update_from(struct pv_db *db, const struct pv_meeting *was,
+				      const struct pv_meeting *m, bool *changed,
+				      struct pv_error *err);
 
 /* Deletes a meeting that was never held nor sent (planner use only). */
 enum pv_status pv_meeting_delete(struct pv_db *db, long long id, struct pv_error *err);

@@ -37,6 +37,15 @@ enum pv_unit_kind {
 /* "school", "kindergarten", "kindergarten-group", "service" (static). */
 const char *pv_unit_kind_name(enum pv_unit_kind kind);
 
+/* A school's own «Åpen dør» plan: when the barnevern contact is present.
+ * A field that is 0 takes the rules' value (meetings.apen_dor). */
+struct pv_apen_dor_plan {
+	int every_weeks;          /* 1..8: every week, every other week, … */
+	enum pv_weekday weekday;  /* PV_MONDAY..PV_FRIDAY */
+	int start;                /* minutes after midnight, 07:00..17:00 */
+	int minutes;              /* 15..420 */
+};
+
 struct pv_unit {
 	const char *slug;
 	const char *name;        /* display name, UTF-8 ("Gjøklep ungdomsskole") */
@@ -47,6 +56,7 @@ struct pv_unit {
 	const char *service;     /* services: "ppt", "bfs", "barnevern", "helse",
 				  * "ke", "naervaer", "god-oppvekst" or "annen";
 				  * NULL for other kinds */
+	struct pv_apen_dor_plan apen_dor;   /* schools only; all 0 elsewhere */
 };
 
 struct pv_person {
@@ -138,6 +148,11 @@ bool pv_unit_type_parse(const char *text, enum pv_unit_kind *kind, const char **
  * or the service code (static). */
 const char *pv_unit_type_name(const struct pv_unit *unit);
 
+/* The «Åpen dør» plan in force for a school: its own values, the rules'
+ * (meetings.apen_dor) for the rest. */
+struct pv_apen_dor_plan pv_unit_apen_dor(const struct pv_unit *school,
+					 const struct pv_rules *rules);
+
 /* True for a valid e-mail address (local@domain.tld, ASCII, ≤ 254). */
 bool pv_team_email_valid(const char *email);
 
@@ -192,6 +207,12 @@ struct pv_unit_spec {
 	const char *type;     /* see pv_unit_type_parse */
 	const char *grades;   /* "1-10", "8–10", "5"; schools only */
 	const char *group;    /* kindergartens only; may be NULL */
+	/* A school's own «Åpen dør» plan; NULL: not given (an update keeps
+	 * the value), "": the rules' value. */
+	const char *apen_dor_weekday;   /* "onsdag", "wednesday" */
+	const char *apen_dor_start;     /* "12:00" */
+	const char *apen_dor_minutes;   /* "90" */
+	const char *apen_dor_every;     /* weeks: "1", "2", … */
 };
 
 /* Adds a unit; with `update` an existing one is changed instead (its

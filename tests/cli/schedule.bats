@@ -276,3 +276,33 @@ double_bookings() {
 	[ "$(sql "SELECT count(*) FROM audit WHERE command GLOB '*sykdom*' OR summary GLOB '*sykdom*'")" -eq 0 ]
 	[ "$(sql "SELECT command FROM audit ORDER BY id DESC LIMIT 1")" = "patvers schedule cancel $id --reason …" ]
 }
+
+@test "a school's own Åpen dør plan sets its day, hours and interval; the others keep the rules'" {
+	load_holmestrand
+	pv team add-unit --update hof --apen-dor-weekday fredag --apen-dor-start 12:00 \
+		--apen-dor-minutes 90 --apen-dor-every 1
+	run pv schedule generate --year 2026/27
+	[ "$status" -eq 0 ]
+	# weekly on school Fridays at 12:00–13:30 (a session moved because
+	# the contact is busy is noted by generate)
+	total=$(sql "SELECT count(*) FROM meeting WHERE unit = 'hof' AND kind = 'apen-dor'")
+	friday=$(sql "SELECT count(*) FROM meeting WHERE unit = 'hof' AND kind = 'apen-dor'
+		      AND strftime('%w', date) = '5' AND start_time = '12:00' AND end_time = '13:30'")
+	moved=$(grep -c "hof .*apen-dor moved" <<<"$output" || true)
+	[ "$total" -ge 30 ]
+	[ "$((friday + moved))" -eq "$total" ]
+	# never two a week
+	[ "$(sql "SELECT count(*) FROM (SELECT strftime('%Y-%W', date) w FROM meeting
+		  WHERE unit = 'hof' AND kind = 'apen-dor' GROUP BY w HAVING count(*) > 1)")" -eq 0 ]
+	# the contact's other schools (no plan of their own): the rules'
+	# Wednesdays, two hours
+	others="SELECT unit FROM assignment WHERE role = 'barnevern-kontakt' AND unit <> 'hof'
+		AND person = (SELECT person FROM assignment WHERE unit = 'hof'
+			      AND role = 'barnevern-kontakt')"
+	[ "$(sql "SELECT count(*) FROM meeting WHERE unit IN ($others) AND kind = 'apen-dor'")" -gt 50 ]
+	[ "$(sql "SELECT count(*) FROM meeting WHERE unit IN ($others) AND kind = 'apen-dor'
+		  AND (strftime('%w', date) <> '3' OR
+		       (strftime('%s', '2000-01-01 ' || end_time) -
+			strftime('%s', '2000-01-01 ' || start_time)) <> 7200)")" -eq 0 ]
+	[ "$(double_bookings)" -eq 0 ]
+}

@@ -335,3 +335,54 @@ person_with() {
 	run pv --format csv team list --people
 	[ "${#lines[@]}" -eq 15 ]
 }
+
+@test "a school's own Åpen dør plan: units.csv columns, team show, export, errors" {
+	load_holmestrand
+	pv team export --units | tr -d '\r' > "$BATS_TEST_TMPDIR/units.csv"
+	# no school has its own plan yet: the file keeps its five columns
+	run head -1 "$BATS_TEST_TMPDIR/units.csv"
+	[ "$output" = $'\xef\xbb\xbfid;navn;type;trinn;gruppe' ]
+	# Excel adds the columns; hof meets on Fridays at 12:00, every week
+	sed -i -e '1s/$/;Åpen dør ukedag;Åpen dør start;Åpen dør minutter;Åpen dør hver uke/' \
+	       -e '2,$s/$/;;;;/' \
+	       -e 's/^hof;\(.*\);;;;$/hof;\1;fredag;12:00;90;1/' "$BATS_TEST_TMPDIR/units.csv"
+	run pv team import "$BATS_TEST_TMPDIR/units.csv" "$EXAMPLES/holmestrand/people.csv"
+	[ "$status" -eq 0 ]
+	run pv --format json team show hof
+	[ "$status" -eq 0 ]
+	[ "$(jq -c .apen_dor <<<"$output")" = \
+	  '{"weekday":"friday","start":"12:00","end":"13:30","every_weeks":1,"school_sets":["weekday","start","minutes","every_weeks"]}' ]
+	# another school of the same contact follows the rules
+	run pv --format json team show botne
+	[ "$(jq -c .apen_dor <<<"$output")" = \
+	  '{"weekday":"wednesday","start":"09:00","end":"11:00","every_weeks":2,"school_sets":[]}' ]
+	run pv team show hof
+	[[ "$output" == *"weekday:     friday"* ]]
+	# export now writes the plan columns, and reads back unchanged
+	run pv team export --units
+	[[ "$output" == *"hof;Hof skole;skole;1-10;;fredag;12:00;90;1"* ]]
+	run pv --format json team import "$BATS_TEST_TMPDIR/units.csv" \
+		"$EXAMPLES/holmestrand/people.csv"
+	[ "$(jq .units_changed <<<"$output")" -eq 0 ]
+	# add-unit changes one value; '' goes back to the rules
+	run pv team add-unit --update hof --apen-dor-every '' --apen-dor-start 13:00
+	[ "$status" -eq 0 ]
+	run pv --format json team show hof
+	[ "$(jq -c '[.apen_dor.start, .apen_dor.every_weeks, .apen_dor.school_sets]' <<<"$output")" = \
+	  '["13:00",2,["weekday","start","minutes"]]' ]
+	[ "$(sql "SELECT summary FROM audit ORDER BY id DESC LIMIT 1")" = \
+	  "changed unit hof (Hof skole, skole 1-10; åpen dør, friday, 13:00, 90 min)" ]
+	# bad values: file:line:column, exit 65, nothing changed
+	sed -i 's/^hof;\(.*\);fredag;/hof;\1;søndag;/' "$BATS_TEST_TMPDIR/units.csv"
+	run pv team import "$BATS_TEST_TMPDIR/units.csv" "$EXAMPLES/holmestrand/people.csv"
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"units.csv:"*":6: Åpen dør weekday 'søndag' is not a school day"* ]]
+	run pv team add-unit --update bfs --apen-dor-weekday onsdag
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"not a school"* ]]
+	run pv team add-unit --update hof --apen-dor-minutes 500
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"whole number of minutes from 15 to 420"* ]]
+	run pv --format json team show hof
+	[ "$(jq -r .apen_dor.weekday <<<"$output")" = friday ]
+}

@@ -203,6 +203,8 @@ struct bad_case {
 
 #define PEOPLE_HEAD BOM "id;navn;epost;tjeneste;rolle;enheter;stedfortreder\r\n"
 #define UNITS_HEAD BOM "id;navn;type;trinn;gruppe\r\n"
+#define UNITS_HEAD_PLAN BOM "id;navn;type;trinn;gruppe;åpen dør ukedag;åpen dør start;" \
+	"åpen dør minutter;åpen dør hver uke\r\n"
 
 static const struct bad_case bad_cases[] = {
 	{ "unknown role", NULL,
@@ -256,6 +258,16 @@ static const struct bad_case bad_cases[] = {
 	  PEOPLE_HEAD "kari;Kari;kari@h.example;gjoklep;;;\r\n"
 		      "ola;Ola;KARI@h.example;gjoklep;;;\r\n",
 	  "people.csv", 3, 3, "already used by 'kari'" },
+	{ "Åpen dør on a weekend", UNITS_HEAD_PLAN "s;S;skole;1-7;;lørdag;;;\r\n",
+	  PEOPLE_HEAD, "units.csv", 2, 6, "weekday 'lørdag' is not a school day" },
+	{ "Åpen dør before school", UNITS_HEAD_PLAN "s;S;skole;1-7;;;6:30;;\r\n",
+	  PEOPLE_HEAD, "units.csv", 2, 7, "start '6:30' is not a time from 07:00 to 17:00" },
+	{ "Åpen dør too short", UNITS_HEAD_PLAN "s;S;skole;1-7;;;;10;\r\n",
+	  PEOPLE_HEAD, "units.csv", 2, 8, "length '10' is not a whole number of minutes from 15" },
+	{ "Åpen dør every 9 weeks", UNITS_HEAD_PLAN "s;S;skole;1-7;;;;;9\r\n",
+	  PEOPLE_HEAD, "units.csv", 2, 9, "interval '9' is not a whole number of weeks from 1 to 8" },
+	{ "Åpen dør at a service", UNITS_HEAD_PLAN "p;P;ppt;;;onsdag;;;\r\n",
+	  PEOPLE_HEAD, "units.csv", 2, 6, "plan is given for 'p', which is not a school" },
 	{ "person id of a unit", NULL,
 	  PEOPLE_HEAD "hof;Hof Person;hof@h.example;gjoklep;;;\r\n",
 	  "people.csv", 2, 1, "already a unit's id" },
@@ -346,6 +358,72 @@ static void test_export_round_trip(void **state)
 	free(people2);
 }
 
+/* A school's own «Åpen dør» plan: read from units.csv (Norwegian or
+ * English headers), the rules fill what it leaves out, export writes it
+ * back, the command line changes and clears it. */
+static void test_apen_dor_plan(void **state)
+{
+	struct fixture *f = *state;
+	static const char units[] =
+		BOM "id;navn;type;trinn;gruppe;open door weekday;Åpen Dør Start;"
+		"apen_dor_minutes;åpen_dør_hver_uke\r\n"
+		"gjoklep;Gjøklep ungdomsskole;skole;8-10;;Torsdag;12:30;90;1\r\n"
+		"hof;Hof skole;skole;1-10;;;10:00;;\r\n"
+		"kjeldas;Kjeldås skole;skole;1-7;;;;;\r\n"
+		"ppt;PPT;ppt;;;;;;\r\n";
+	struct pv_unit_spec clear = { .slug = "gjoklep", .apen_dor_weekday = "",
+				      .apen_dor_every = "", .apen_dor_minutes = "45" };
+	struct pv_team_counts c;
+	struct pv_error err = { 0 };
+	struct pv_apen_dor_plan plan;
+	struct pv_roster *r;
+	char *exported;
+
+	if (import(f, units, PEOPLE_HEAD, false, &c, &err) != PV_OK)
+		fail_msg("%s:%ld:%ld: %s", err.file, err.line, err.column, err.message);
+	r = load(f);
+	plan = pv_unit_apen_dor(pv_roster_unit(r, "gjoklep"), f->rules);
+	assert_int_equal(plan.weekday, PV_THURSDAY);
+	assert_int_equal(plan.start, 12 * 60 + 30);
+	assert_int_equal(plan.minutes, 90);
+	assert_int_equal(plan.every_weeks, 1);
+	/* hof sets only the start: the rules' Wednesday, 120 minutes, every
+	 * other week for the rest */
+	assert_int_equal(pv_roster_unit(r, "hof")->apen_dor.weekday, 0);
+	plan = pv_unit_apen_dor(pv_roster_unit(r, "hof"), f->rules);
+	assert_int_equal(plan.weekday, PV_WEDNESDAY);
+	assert_int_equal(plan.start, 10 * 60);
+	assert_int_equal(plan.minutes, 120);
+	assert_int_equal(plan.every_weeks, 2);
+	plan = pv_unit_apen_dor(pv_roster_unit(r, "kjeldas"), f->rules);
+	assert_int_equal(plan.start, 9 * 60);
+	pv_roster_free(r);
+
+	/* export writes the plan columns, Norwegian weekday; the same bytes
+	 * come back after an import of the export */
+	exported = export_text(f, true);
+	assert_non_null(strstr(exported, UNITS_HEAD_PLAN + 3));
+	assert_non_null(strstr(exported, "gjoklep;Gjøklep ungdomsskole;skole;8-10;;torsdag;12:30;"
+					 "90;1\r\nhof;Hof skole;skole;1-10;;;10:00;;\r\n"));
+	assert_non_null(strstr(exported, "ppt;PPT;ppt;;;;;;\r\n"));
+	assert_int_equal(import(f, exported, PEOPLE_HEAD, false, &c, &err), PV_OK);
+	assert_int_equal(c.units_changed, 0);
+	free(exported);
+
+	/* from the command line: "" goes back to the rules, a value replaces,
+	 * what is left out stays */
+	assert_int_equal(pv_team_add_unit(f->db, &clear, true, &err), PV_OK);
+	r = load(f);
+	plan = pv_roster_unit(r, "gjoklep")->apen_dor;
+	assert_int_equal(plan.weekday, 0);
+	assert_int_equal(plan.every_weeks, 0);
+	assert_int_equal(plan.minutes, 45);
+	assert_int_equal(plan.start, 12 * 60 + 30);
+	pv_roster_free(r);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM audit WHERE summary LIKE"
+				   " '%gjoklep%åpen dør, 12:30, 45 min)'"), 1);
+}
+
 static void test_upsert_and_replace(void **state)
 {
 	struct fixture *f = *state;
@@ -387,7 +465,8 @@ static void test_upsert_and_replace(void **state)
 static void test_edit_and_remove(void **state)
 {
 	struct fixture *f = *state;
-	struct pv_unit_spec unit = { "hof", "Hof skole", "skole", "1-10", NULL };
+	struct pv_unit_spec unit = { .slug = "hof", .name = "Hof skole", .type = "skole",
+				     .grades = "1-10" };
 	struct pv_person_spec person = { "nina", "Nina Lie", "nina@h.example", "hof",
 					 "rektor", NULL, "kari" };
 	struct pv_error err;
@@ -477,7 +556,8 @@ static void test_check(void **state)
 	assert_int_equal(pv_team_add_person(f->db, &(struct pv_person_spec){
 		.slug = "siri", .substitute = "" }, true, &err), PV_OK);
 	{
-		struct pv_unit_spec u = { "vestly", "Vestly barnehage", "barnehage", NULL, NULL };
+		struct pv_unit_spec u = { .slug = "vestly", .name = "Vestly barnehage",
+					  .type = "barnehage" };
 		assert_int_equal(pv_team_add_unit(f->db, &u, false, &err), PV_OK);
 	}
 	r = load(f);
@@ -566,6 +646,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import_and_queries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apen_dor_plan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upsert_and_replace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edit_and_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check, setup, teardown),
