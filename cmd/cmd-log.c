@@ -13,19 +13,6 @@
 #include "patvers/i18n.h"
 #include "patvers/meetinglog.h"
 
-static int parse_id(struct cmd_ctx *ctx, const char *what, const char *text, long long *id)
-{
-	char *end;
-
-	errno = 0;
-	*id = strtoll(text, &end, 10);
-	if (*end || *id <= 0 || errno)
-		return strcmp(what, "an action") == 0 ?
-			cmd_usage_error(ctx, "'%s' is not an action id", text) :
-			cmd_usage_error(ctx, "'%s' is not a meeting id", text);
-	return 0;
-}
-
 static int parse_count(struct cmd_ctx *ctx, const char *what, const char *text, int *n)
 {
 	char *end;
@@ -136,7 +123,7 @@ static int exec_held(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (status == PV_OK && (cmd_check_args(ctx, argc - optind) ||
-				parse_id(ctx, "a meeting", argv[optind], &id) ||
+				cmd_parse_meeting_id(ctx, argv[optind], &id) ||
 				today(ctx, &opts.today)))
 		status = PV_EUSAGE;
 	if (status == PV_OK && !log->leader)
@@ -172,7 +159,7 @@ static int exec_cancel(struct cmd_ctx *ctx, int argc, char **argv)
 			return PV_EUSAGE;
 		reason = optarg;
 	}
-	if (cmd_check_args(ctx, argc - optind) || parse_id(ctx, "a meeting", argv[optind], &id))
+	if (cmd_check_args(ctx, argc - optind) || cmd_parse_meeting_id(ctx, argv[optind], &id))
 		return PV_EUSAGE;
 	if (!reason || !*reason)
 		return cmd_usage_error(ctx, "give the reason with --reason TEXT");
@@ -250,7 +237,7 @@ static int exec_show(struct cmd_ctx *ctx, int argc, char **argv)
 	long long id;
 	int status;
 
-	if (cmd_parse_plain(ctx, argc, argv) || parse_id(ctx, "a meeting", argv[optind], &id))
+	if (cmd_parse_plain(ctx, argc, argv) || cmd_parse_meeting_id(ctx, argv[optind], &id))
 		return PV_EUSAGE;
 	status = pv_log_meeting(ctx->db, id, NULL, &plan, &m, &ctx->err);
 	if (status == PV_OK)
@@ -476,8 +463,8 @@ static int exec_action(struct cmd_ctx *ctx, int argc, char **argv)
 	if (strcmp(argv[optind], "done") != 0)
 		return cmd_usage_error(ctx, "'%s' is not an action verb: use 'patvers log action "
 				       "done ID'", argv[optind]);
-	if (parse_id(ctx, "an action", argv[optind + 1], &id))
-		return PV_EUSAGE;
+	if (!cmd_id_parse(argv[optind + 1], &id))
+		return cmd_usage_error(ctx, "'%s' is not an action id", argv[optind + 1]);
 	status = pv_log_action_done(ctx->db, id, date, &ctx->err);
 	if (status != PV_OK)
 		return status;
@@ -495,7 +482,7 @@ static int exec_informed(struct cmd_ctx *ctx, int argc, char **argv)
 	int status;
 
 	if (date_option(ctx, argc, argv, &date) ||
-	    parse_id(ctx, "a meeting", argv[optind], &id))
+	    cmd_parse_meeting_id(ctx, argv[optind], &id))
 		return PV_EUSAGE;
 	status = pv_log_parents_informed(ctx->db, id, date, &ctx->err);
 	if (status != PV_OK)
@@ -789,7 +776,7 @@ static int exec_edit(struct cmd_ctx *ctx, int argc, char **argv)
 			return PV_EUSAGE;
 		fresh = true;
 	}
-	if (cmd_check_args(ctx, argc - optind) || parse_id(ctx, "a meeting", argv[optind], &id) ||
+	if (cmd_check_args(ctx, argc - optind) || cmd_parse_meeting_id(ctx, argv[optind], &id) ||
 	    today(ctx, &opts.today))
 		return PV_EUSAGE;
 	status = pv_rules_load(ctx->db, &rules, &ctx->err);

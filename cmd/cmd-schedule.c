@@ -77,16 +77,6 @@ static int parse_year(struct cmd_ctx *ctx, const char *text, int *year)
 	return 0;
 }
 
-static int parse_id(struct cmd_ctx *ctx, const char *text, long long *id)
-{
-	char *end;
-
-	*id = strtoll(text, &end, 10);
-	if (*end || *id <= 0)
-		return cmd_usage_error(ctx, "'%s' is not a meeting id", text);
-	return 0;
-}
-
 static int parse_time(struct cmd_ctx *ctx, const char *what, const char *text, int *minutes)
 {
 	if (!pv_time_parse(text, minutes))
@@ -356,7 +346,7 @@ static int load_one(struct cmd_ctx *ctx, const char *text, struct pv_plan **plan
 	long long id;
 	int status;
 
-	if (parse_id(ctx, text, &id))
+	if (cmd_parse_meeting_id(ctx, text, &id))
 		return PV_EUSAGE;
 	status = pv_plan_load(ctx->db, &all, plan, &ctx->err);
 	if (status != PV_OK)
@@ -481,7 +471,7 @@ static int exec_move(struct cmd_ctx *ctx, int argc, char **argv)
 			return PV_EUSAGE;
 		force = true;
 	}
-	if (cmd_check_args(ctx, argc - optind) || parse_id(ctx, argv[optind], &id) ||
+	if (cmd_check_args(ctx, argc - optind) || cmd_parse_meeting_id(ctx, argv[optind], &id) ||
 	    cmd_parse_date(ctx, "date", argv[optind + 1], &date) ||
 	    (argc - optind == 3 && parse_time(ctx, "time", argv[optind + 2], &start)))
 		return PV_EUSAGE;
@@ -509,7 +499,7 @@ static int exec_cancel(struct cmd_ctx *ctx, int argc, char **argv)
 			return PV_EUSAGE;
 		reason = optarg;
 	}
-	if (cmd_check_args(ctx, argc - optind) || parse_id(ctx, argv[optind], &id))
+	if (cmd_check_args(ctx, argc - optind) || cmd_parse_meeting_id(ctx, argv[optind], &id))
 		return PV_EUSAGE;
 	if (!reason || !*reason)
 		return cmd_usage_error(ctx, "give the reason with --reason TEXT");
@@ -536,7 +526,7 @@ static int exec_lock(struct cmd_ctx *ctx, int argc, char **argv)
 			return PV_EUSAGE;
 		locked = false;
 	}
-	if (cmd_check_args(ctx, argc - optind) || parse_id(ctx, argv[optind], &id))
+	if (cmd_check_args(ctx, argc - optind) || cmd_parse_meeting_id(ctx, argv[optind], &id))
 		return PV_EUSAGE;
 	status = pv_plan_lock(ctx->db, id, locked, &ctx->err);
 	if (status != PV_OK)

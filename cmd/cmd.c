@@ -62,6 +62,22 @@ int cmd_parse_date(struct cmd_ctx *ctx, const char *what, const char *text, pv_d
 	return 0;
 }
 
+bool cmd_id_parse(const char *text, long long *id)
+{
+	char *end;
+
+	errno = 0;
+	*id = strtoll(text, &end, 10);
+	return !*end && end != text && *id > 0 && !errno;
+}
+
+int cmd_parse_meeting_id(struct cmd_ctx *ctx, const char *text, long long *id)
+{
+	if (!cmd_id_parse(text, id))
+		return cmd_usage_error(ctx, "'%s' is not a meeting id", text);
+	return 0;
+}
+
 int cmd_create_output(struct cmd_ctx *ctx, const char *path, FILE **fp)
 {
 	*fp = fopen(path, "wx");

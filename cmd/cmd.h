@@ -104,6 +104,11 @@ int cmd_parse_plain(struct cmd_ctx *ctx, int argc, char **argv);
  * one fills ctx->err naming `what` ("--from") and returns PV_EUSAGE. */
 int cmd_parse_date(struct cmd_ctx *ctx, const char *what, const char *text, pv_date *d);
 
+/* A record id: a whole number > 0 ("17"). cmd_parse_meeting_id fills
+ * ctx->err ("not a meeting id") and returns PV_EUSAGE on a bad one. */
+bool cmd_id_parse(const char *text, long long *id);
+int cmd_parse_meeting_id(struct cmd_ctx *ctx, const char *text, long long *id);
+
 /*
  * Output files of -o: created new, never overwriting (PV_ECANTCREAT, exit
  * 73); closing reports a write error (PV_EIO) and removes a file whose
