@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "patvers/calendar.h"
 #include "patvers/fravaer.h"
+#include "patvers/i18n.h"
 #include "patvers/rules.h"
 
 struct screen_opts {
@@ -106,14 +107,19 @@ static void notes(const struct cmd_ctx *ctx, const struct pv_fravaer *f,
 		cmd_note(ctx, "no school calendar imported for %s: school days are Monday to "
 			 "Friday minus public holidays", y);
 	if (s.non_school_day)
-		cmd_note(ctx, "%lld row%s on days that are not school days ignored",
-			 s.non_school_day, s.non_school_day == 1 ? "" : "s");
+		cmd_note(ctx, s.non_school_day == 1 ?
+			 N_("%lld row on a day that is not a school day ignored") :
+			 N_("%lld rows on days that are not school days ignored"),
+			 s.non_school_day);
 	if (s.outside)
-		cmd_note(ctx, "%lld row%s outside the screened period ignored (before %s or "
-			 "after --as-of)", s.outside, s.outside == 1 ? "" : "s", y);
+		cmd_note(ctx, s.outside == 1 ?
+			 N_("%lld row outside the screened period ignored (before %s or after "
+			    "--as-of)") :
+			 N_("%lld rows outside the screened period ignored (before %s or after "
+			    "--as-of)"), s.outside, y);
 	if (s.other_school)
-		cmd_note(ctx, "%lld row%s for other schools skipped", s.other_school,
-			 s.other_school == 1 ? "" : "s");
+		cmd_note(ctx, s.other_school == 1 ? N_("%lld row for another school skipped") :
+			 N_("%lld rows for other schools skipped"), s.other_school);
 }
 
 static void emit_hit(struct pv_out *out, enum pv_fravaer_criterion c,
@@ -256,10 +262,10 @@ static int exec_rules(struct cmd_ctx *ctx, int argc, char **argv)
 static const struct cmd_entry fravaer_subs[] = {
 	{
 		.name = "screen",
-		.summary = "find pupils whose absence meets the Nærværsteam's criteria",
+		.summary = N_("find pupils whose absence meets the Nærværsteam's criteria"),
 		.usage = "[--as-of DATE] [--school SCHOOL] [--new-since-last] [--exit-code] "
 			 "FILE...",
-		.help = "FILE is CSV with the columns student (elev), school (skole), date (dato),\n"
+		.help = N_("FILE is CSV with the columns student (elev), school (skole), date (dato),\n"
 			"type (absent/fravær, late/forsent, left/forlot) and optionally minutes\n"
 			"(minutter), documented (dokumentert) and reason (årsak); '-' reads\n"
 			"standard input; several files form one input. The rows are never stored.\n"
@@ -269,7 +275,7 @@ static const struct cmd_entry fravaer_subs[] = {
 			"  --school SCHOOL    only the rows of this school\n"
 			"  --new-since-last   only flags not reported before this school year\n"
 			"                     (remembered as keyed hashes in the database)\n"
-			"  --exit-code        exit 1 when a pupil is flagged\n",
+			"  --exit-code        exit 1 when a pupil is flagged\n"),
 		.min_args = 1,
 		.max_args = -1,
 		.needs = CMD_DB_OPTIONAL,
@@ -277,7 +283,7 @@ static const struct cmd_entry fravaer_subs[] = {
 	},
 	{
 		.name = "rules",
-		.summary = "print the absence thresholds in force",
+		.summary = N_("print the absence thresholds in force"),
 		.usage = "",
 		.max_args = 0,
 		.needs = CMD_DB_OPTIONAL,
@@ -288,7 +294,7 @@ static const struct cmd_entry fravaer_subs[] = {
 
 const struct cmd_entry cmd_fravaer_entry = {
 	.name = "fravaer",
-	.summary = "worrying-absence screening for the Nærværsteam",
+	.summary = N_("worrying-absence screening for the Nærværsteam"),
 	.usage = "screen|rules",
 	.subs = fravaer_subs,
 };

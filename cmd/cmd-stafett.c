@@ -37,6 +37,7 @@ static int change_date(struct cmd_ctx *ctx, const char *text, pv_date *d)
 	return 0;
 }
 
+/* `what` names the number in the message: an option, or N_("level"). */
 static int parse_number(struct cmd_ctx *ctx, const char *what, const char *text, int min,
 			int max, int *out)
 {
@@ -46,7 +47,8 @@ static int parse_number(struct cmd_ctx *ctx, const char *what, const char *text,
 	errno = 0;
 	n = strtol(text, &end, 10);
 	if (!*text || *end || errno || n < min || n > max)
-		return cmd_usage_error(ctx, "%s '%s' is not a number %d–%d", what, text, min, max);
+		return cmd_usage_error(ctx, "%s '%s' is not a number %d–%d", _(what), text, min,
+				       max);
 	*out = (int)n;
 	return 0;
 }
@@ -371,7 +373,7 @@ static int exec_level(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (cmd_check_args(ctx, argc - optind) ||
-	    parse_number(ctx, "level", argv[optind + 1], 0, 3, &level))
+	    parse_number(ctx, N_("level"), argv[optind + 1], 0, 3, &level))
 		return PV_EUSAGE;
 	if (!why)
 		return cmd_usage_error(ctx, "--why is required: why the level changes");
@@ -430,8 +432,8 @@ static int exec_person(struct cmd_ctx *ctx, int argc, char **argv, enum person_v
 	if (cmd_check_args(ctx, argc - optind))
 		return PV_EUSAGE;
 	if (!person)
-		return cmd_usage_error(ctx, verb == HANDOVER ? "--to P is required: who takes over"
-				       : "--by P is required: the receiver of the handover");
+		return cmd_usage_error(ctx, verb == HANDOVER ? N_("--to P is required: who takes over")
+				       : N_("--by P is required: the receiver of the handover"));
 	if (change_date(ctx, date, &day))
 		return PV_EUSAGE;
 	ref = argv[optind];
@@ -807,7 +809,7 @@ static int exec_guide(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (cmd_parse_plain(ctx, argc, argv))
 		return PV_EUSAGE;
-	if (optind < argc && parse_number(ctx, "level", argv[optind], 0, 3, &from))
+	if (optind < argc && parse_number(ctx, N_("level"), argv[optind], 0, 3, &from))
 		return PV_EUSAGE;
 	if (optind < argc)
 		to = from;

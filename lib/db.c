@@ -10,6 +10,7 @@
 
 #include "patvers/audit.h"
 #include "patvers/db.h"
+#include "patvers/i18n.h"
 
 struct pv_db {
 	sqlite3 *handle;
@@ -276,7 +277,8 @@ enum pv_status pv_db_fail(struct pv_db *db, const char *what, struct pv_error *e
 	default:
 		status = PV_ESOFTWARE;
 	}
-	return pv_error_set(err, status, "%s: %s", what, sqlite3_errmsg(db->handle));
+	/* `what` is translated like a format (po/extract knows pv_db_fail) */
+	return pv_error_set(err, status, "%s: %s", _(what), sqlite3_errmsg(db->handle));
 }
 
 enum pv_status pv_db_prepare(struct pv_db *db, const char *sql,
@@ -431,11 +433,15 @@ static enum pv_status check_side_files(const char *path, const struct stat *db,
 			continue;
 		if (!S_ISREG(st.st_mode) || st.st_uid != db->st_uid || (st.st_mode & S_IWOTH))
 			return pv_error_set(err, PV_EIO,
-					    "refusing to open database '%s': '%s' is %s "
-					    "(remove it if no patvers is running)", path, side,
-					    !S_ISREG(st.st_mode) ? "not a regular file" :
-					    st.st_uid != db->st_uid ? "owned by another user" :
-					    "world-writable");
+					    !S_ISREG(st.st_mode) ?
+					    N_("refusing to open database '%s': '%s' is not a "
+					       "regular file (remove it if no patvers is running)") :
+					    st.st_uid != db->st_uid ?
+					    N_("refusing to open database '%s': '%s' is owned by "
+					       "another user (remove it if no patvers is running)") :
+					    N_("refusing to open database '%s': '%s' is "
+					       "world-writable (remove it if no patvers is running)"),
+					    path, side);
 	}
 	return PV_OK;
 }
@@ -552,7 +558,7 @@ enum pv_status pv_db_open(const char *path, enum pv_db_mode mode, int busy_ms,
 	}
 	if (sqlite3_open_v2(path, &db->handle, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
 		status = pv_error_set(err, PV_EIO, "cannot open database '%s': %s", path,
-				      db->handle ? sqlite3_errmsg(db->handle) : "out of memory");
+				      db->handle ? sqlite3_errmsg(db->handle) : _("out of memory"));
 		pv_db_close(db);
 		return status;
 	}

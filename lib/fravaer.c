@@ -11,6 +11,7 @@
 #include "patvers/audit.h"
 #include "patvers/csvio.h"
 #include "patvers/fravaer.h"
+#include "patvers/i18n.h"
 
 /*
  * Memory: nothing of a row is kept once it is folded into its pupil, so
@@ -738,7 +739,7 @@ static enum pv_status bad(const struct input *in, const struct pv_csv_record *re
 			  struct pv_error *err, const char *what, const char *value)
 {
 	return pv_error_set_at(err, PV_EDATA, in->filename, rec->line, (long)col + 1,
-			       "%s '%s'", what, value);
+			       "%s '%s'", _(what), value);   /* po/extract knows bad() */
 }
 
 static enum pv_status parse_row(const struct input *in, const struct pv_csv_record *rec,
@@ -751,8 +752,9 @@ static enum pv_status parse_row(const struct input *in, const struct pv_csv_reco
 		return pv_error_set_at(err, PV_EDATA, in->filename, rec->line,
 				       (long)(rec->nfields < in->nfields ? rec->nfields :
 					      in->nfields) + 1,
-				       "the row has %zu field%s, the header %zu", rec->nfields,
-				       rec->nfields == 1 ? "" : "s", in->nfields);
+				       rec->nfields == 1 ? N_("the row has %zu field, the header %zu")
+				       : N_("the row has %zu fields, the header %zu"), rec->nfields,
+				       in->nfields);
 	for (int c = 0; c < C_COUNT; c++)
 		if (in->index[c] >= 0)
 			v[c] = trim(rec->fields[in->index[c]], rec->lengths[in->index[c]],

@@ -8,6 +8,7 @@
 
 #include "patvers/audit.h"
 #include "patvers/date.h"
+#include "patvers/i18n.h"
 #include "patvers/rules.h"
 
 #define RULES_SCHEMA "patvers/rules/1"
@@ -273,10 +274,11 @@ static bool path_matches(const char *pat, const char *path)
  * real: a count written as 2.0 is an error, not a rounding. */
 enum kind { K_OBJECT, K_ARRAY, K_STRING, K_INTEGER, K_REAL, K_BOOLEAN, K_NULL };
 
+/* For messages ("expected an integer, got a string"): translate with _(). */
 static const char *const kind_names[] = {
-	[K_OBJECT] = "an object", [K_ARRAY] = "an array", [K_STRING] = "a string",
-	[K_INTEGER] = "an integer", [K_REAL] = "a real number",
-	[K_BOOLEAN] = "a boolean", [K_NULL] = "null",
+	[K_OBJECT] = N_("an object"), [K_ARRAY] = N_("an array"), [K_STRING] = N_("a string"),
+	[K_INTEGER] = N_("an integer"), [K_REAL] = N_("a real number"),
+	[K_BOOLEAN] = N_("a boolean"), [K_NULL] = N_("null"),
 };
 
 static enum kind kind_of(const json_t *v)
@@ -319,7 +321,8 @@ struct vctx {
 	struct path path;
 };
 
-/* "<file>: <path>: <what>" — the path is the locator, so no line. */
+/* "<file>: <path>: <what>" — the path is the locator, so no line. Like
+ * pv_error_set, it translates `fmt` (po/extract knows it). */
 static enum pv_status vfail(struct vctx *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -329,7 +332,7 @@ static enum pv_status vfail(struct vctx *v, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
+	vsnprintf(what, sizeof what, _(fmt), ap);   /* translated */
 	va_end(ap);
 	return pv_error_set_at(v->err, PV_EDATA, v->file, 0, 0, "%s: %s",
 			       v->path.at_len ? v->path.at : "(top level)", what);
@@ -875,12 +878,12 @@ static enum pv_status fail_type(struct vctx *v, enum kind want, const json_t *no
 	enum pv_status rc;
 
 	if (got == K_OBJECT || got == K_ARRAY || got == K_NULL)
-		return vfail(v, "expected %s, got %s", kind_names[want], kind_names[got]);
+		return vfail(v, "expected %s, got %s", _(kind_names[want]), _(kind_names[got]));
 	if (got == K_STRING)
-		return vfail(v, "expected %s, got %s '%s'", kind_names[want],
-			     kind_names[got], show(json_string_value(node), buf));
+		return vfail(v, "expected %s, got %s '%s'", _(kind_names[want]),
+			     _(kind_names[got]), show(json_string_value(node), buf));
 	text = json_dumps(node, JSON_ENCODE_ANY);
-	rc = vfail(v, "expected %s, got %s '%s'", kind_names[want], kind_names[got],
+	rc = vfail(v, "expected %s, got %s '%s'", _(kind_names[want]), _(kind_names[got]),
 		   text ? show(text, buf) : "?");
 	free(text);
 	return rc;
@@ -1116,7 +1119,7 @@ enum pv_status pv_rules_parse(const char *text, size_t len, const char *filename
 	if (!json_is_object(user))
 		rc = pv_error_set_at(err, PV_EDATA, filename, 0, 0,
 				     "expected a JSON object at the top level, got %s",
-				     kind_names[kind_of(user)]);
+				     _(kind_names[kind_of(user)]));
 	else
 		rc = rules_from(user, filename, out, err);
 	json_decref(user);

@@ -55,7 +55,8 @@ void pv_db_rollback(struct pv_db *db);
 
 /* Fills err from the connection's last SQLite error, mapping SQLITE_BUSY
  * and SQLITE_LOCKED to PV_EBUSY, I/O errors to PV_EIO and the rest to
- * PV_ESOFTWARE. `what` says what was being done. Returns the status. */
+ * PV_ESOFTWARE. `what` says what was being done (a message, translated
+ * here like pv_error_set's format). Returns the status. */
 enum pv_status pv_db_fail(struct pv_db *db, const char *what, struct pv_error *err);
 
 /* Prepares `sql`; on failure fills err (see pv_db_fail). Caller finalizes. */

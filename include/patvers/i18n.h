@@ -10,7 +10,8 @@
  * Error reports need no marking: pv_error_set(), pv_error_set_at()
  * (lib/error.c), cmd_usage_error() and cmd_note() (cmd/cmd.c) and
  * pv_out_note() (lib/output.c) translate their format string themselves,
- * as do the library's error helpers roster_error, jfail and fail_at, and
+ * as do the library's error helpers roster_error, jfail, fail_at, vfail
+ * (rules) and bad (fravaer) and the message of pv_db_fail(), and
  * po/extract tells xgettext to extract the format argument of each. A new
  * helper that formats an error message must do the same and be added
  * there. Messages assembled from pieces cannot be translated: write one

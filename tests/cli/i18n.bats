@@ -4,6 +4,7 @@
 # and never changing data output.
 
 load helper
+bats_require_minimum_version 1.5.0
 
 ROOT=$BATS_TEST_DIRNAME/../..
 
@@ -112,4 +113,82 @@ en() {
 	en --format json calendar show 2026/27 >"$BATS_TEST_TMPDIR/c-cal.json"
 	nb --format json calendar show 2026/27 >"$BATS_TEST_TMPDIR/nb-cal.json"
 	cmp "$BATS_TEST_TMPDIR/c-cal.json" "$BATS_TEST_TMPDIR/nb-cal.json"
+}
+
+@test "i18n: fravaer screen errors, notes and help in Norwegian; its data output is unchanged" {
+	excel=$BATS_TEST_DIRNAME/../data/fravaer-excel.csv
+	run nb fravaer screen "$BATS_TEST_DIRNAME/../data/fravaer-bad-date.csv"
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"ikke en dato (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)"* ]]
+	run en fravaer screen "$BATS_TEST_DIRNAME/../data/fravaer-bad-date.csv"
+	[[ "$output" == *"not a date (YYYY-MM-DD or DD.MM.YYYY)"* ]]
+	run nb fravaer screen --as-of 2026-13-01 "$excel"
+	[ "$status" -eq 64 ]
+	[[ "$output" == "patvers: --as-of '2026-13-01' er ikke en dato (ÅÅÅÅ-MM-DD) (se 'patvers fravaer screen --help')" ]]
+	run --separate-stderr nb fravaer screen "$excel"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"merknad: ingen skolekalender er importert for 2026/27"* ]]
+	[[ "$stderr" == *"merknad: 1 rad på en dag som ikke er skoledag, ignorert"* ]]
+	[[ "$output" == *"value: datoer (undocumented, leaves_school)"* ]]
+	[[ "$output" == *"hof     elev-02  high_absence        10.00  2026-10-23"* ]]
+	run nb fravaer screen --help
+	[[ "$output" == *"gjennomgå skoleåret fram til DATE"* ]]
+	run nb fravaer rules
+	[[ "$output" == *"day minutes:"*"360"* ]]
+	[[ "$output" == *"sykdom medregnet"* ]]
+	for f in json jsonl csv; do
+		en --format $f fravaer screen "$excel" >"$BATS_TEST_TMPDIR/c.$f" 2>/dev/null
+		nb --format $f fravaer screen "$excel" >"$BATS_TEST_TMPDIR/nb.$f" 2>/dev/null
+		[ -s "$BATS_TEST_TMPDIR/c.$f" ]
+		cmp "$BATS_TEST_TMPDIR/c.$f" "$BATS_TEST_TMPDIR/nb.$f"
+	done
+}
+
+@test "i18n: stafett help and errors in Norwegian; its data output is unchanged" {
+	run nb stafett --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"stafettloggen (BTI / «Se meg»): ett barns sak på tvers av tjenestene"* ]]
+	[[ "$output" == *"kommandoer:"* ]]
+	[[ "$output" == *"handover   be en annen person ta over som stafettholder"* ]]
+	run nb stafett open --help
+	[[ "$output" == *"valg:"*"  --holder P       stafettholderen"* ]]
+	run en stafett open --help
+	[[ "$output" == *"  --holder P       the stafettholder"* ]]
+	load_holmestrand
+	run nb stafett show HOF-2026-07
+	[ "$status" -eq 65 ]
+	[ "$output" = "patvers: ingen stafettlogg 'HOF-2026-07' (se 'patvers stafett list')" ]
+	run nb stafett level HOF-2026-07 7 --why x
+	[ "$status" -eq 64 ]
+	[[ "$output" == "patvers: nivå '7' er ikke et tall 0–3 "* ]]
+	run nb stafett open --ref HOF-2026-07 --unit hof --holder hilde-dahl --level 1 \
+		--concern "Trøtt i timene" --date 2026-11-02
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"stafettloggen 'HOF-2026-07' på nivå 1 krever"* ]]
+	pv stafett open --ref HOF-2026-07 --unit hof --holder hilde-dahl --level 0 \
+		--concern "Trøtt i timene" --date 2026-11-02 >/dev/null
+	run nb stafett show HOF-2026-07
+	[[ "$output" == *"bekymringen på nivå 0 har passert fristen for en beslutning"* ]]
+	[[ "$output" == *"level name:"*"undring og bekymring"* ]]   # data, from the rules
+	for f in json csv; do
+		en --format $f stafett show HOF-2026-07 >"$BATS_TEST_TMPDIR/c.$f"
+		nb --format $f stafett show HOF-2026-07 >"$BATS_TEST_TMPDIR/nb.$f"
+		cmp "$BATS_TEST_TMPDIR/c.$f" "$BATS_TEST_TMPDIR/nb.$f"
+		en --format $f stafett guide >"$BATS_TEST_TMPDIR/c-guide.$f"
+		nb --format $f stafett guide >"$BATS_TEST_TMPDIR/nb-guide.$f"
+		cmp "$BATS_TEST_TMPDIR/c-guide.$f" "$BATS_TEST_TMPDIR/nb-guide.$f"
+	done
+}
+
+@test "i18n: rules and database errors in Norwegian" {
+	pv init >/dev/null
+	printf '{"plan_deadline": 5}\n' >"$BATS_TEST_TMPDIR/rules.json"
+	run nb rules import "$BATS_TEST_TMPDIR/rules.json"
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"plan_deadline: ventet en streng, fikk et heltall '5'" ]]
+	run en rules import "$BATS_TEST_TMPDIR/rules.json"
+	[[ "$output" == *"plan_deadline: expected a string, got an integer '5'" ]]
+	run env LANG=nb_NO.UTF-8 "$PATVERS_BIN" --db "$BATS_TEST_TMPDIR/none.db" audit list
+	[ "$status" -eq 66 ]
+	[[ "$output" == *"ingen database i '$BATS_TEST_TMPDIR/none.db' (kjør 'patvers init' først)"* ]]
 }
