@@ -676,6 +676,10 @@ static int export_ics(struct cmd_ctx *ctx, const struct pv_plan *plan, const cha
 		status = pv_ics_export(plan, roster, rules, &opts, &text, &ctx->err);
 	if (status == PV_OK)
 		status = cmd_write_output(ctx, output, text);
+	if (status == PV_OK && output)
+		cmd_note(ctx, pv_plan_count(plan) == 1 ? N_("wrote %zu meeting to '%s'")
+						       : N_("wrote %zu meetings to '%s'"),
+			 pv_plan_count(plan), output);
 	free(text);
 	free(src.last);
 	pv_roster_free(roster);

@@ -1645,18 +1645,21 @@ static void text_fields(const struct pv_out *out, const json_t *obj, size_t inde
 	}
 }
 
+/* Text of several lines for people: its own line breaks kept, any other
+ * control character (one that moves the cursor) as a space. */
+static void buf_put_lines(struct buf *b, const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		unsigned char c = *p;
+
+		buf_putc(b, c == '\n' || (c >= 0x20 && c != 0x7F) ? (char)c : ' ');
+	}
+}
+
 static void text_notes(const struct pv_out *out, struct buf *b)
 {
-	size_t i;
-	char *p;
-
-	for (i = 0; i < out->nnotes; i++) {
-		/* keep the note's own line breaks, nothing else that moves */
-		for (p = out->notes[i]; *p; p++) {
-			unsigned char c = *p;
-
-			buf_putc(b, c == '\n' || (c >= 0x20 && c != 0x7F) ? (char)c : ' ');
-		}
+	for (size_t i = 0; i < out->nnotes; i++) {
+		buf_put_lines(b, out->notes[i]);
 		buf_putc(b, '\n');
 	}
 }
@@ -1848,7 +1851,8 @@ static bool text_bare_line(struct buf *b, const json_t *v)
 /*
  * Two shapes print bare, so that commands compose in shell scripts: a
  * document that is one scalar field and nothing else prints the value
- * (`patvers db path`); a document that is one table of one declared
+ * (`patvers db path`; a string as it is, line breaks and all: `schedule
+ * agenda`); a document that is one table of one declared
  * column and nothing else prints the values one per line, with no title
  * or heading (lists of ids for completion and scripts).
  */
@@ -1860,6 +1864,14 @@ static bool text_bare(const struct pv_out *out, struct buf *b)
 
 	if (out->nnotes)
 		return false;
+	if (fields == 1 && !out->ntables && json_is_string(only)) {
+		/* a text of its own (an agenda in Markdown) keeps its lines */
+		const char *text = json_string_value(only);
+		buf_put_lines(b, text);
+		if (!*text || text[strlen(text) - 1] != '\n')
+			buf_putc(b, '\n');
+		return true;
+	}
 	if (fields == 1 && !out->ntables && !is_block(only))
 		return text_bare_line(b, only);
 	if (fields || !t || !t->columns || !t->columns[0] || t->columns[1] || t->expand_key)

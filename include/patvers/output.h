@@ -31,7 +31,8 @@
  *          aligned columns (UTF-8 aware, numbers right-aligned), or
  *          "name: (none)" when it has no records; a blank line between
  *          sections; null is "-", booleans "yes"/"no". A document that
- *          is one scalar field and nothing else prints as the bare value;
+ *          is one scalar field and nothing else prints as the bare value
+ *          (a string with its own line breaks);
  *          one that is one table with one declared column and nothing else
  *          prints the values one per line, without title or heading
  *

@@ -1615,9 +1615,26 @@ static void test_bare_only_when_nothing_else(void **state)
 	       "count: 2\n\nunits:\nID\nhof\nkjeldas\n");
 }
 
+static void build_markdown(struct pv_out *out)
+{
+	pv_out_begin(out, "agenda");
+	pv_out_str(out, "markdown", "# Systemmøte\n\n1. Saker\x1b[2J\n2. Logg");
+}
+
+/* A text of several lines (an agenda) prints as it is, one line break at
+ * the end; control characters other than line breaks become spaces. */
+static void test_bare_string_keeps_its_lines(void **state)
+{
+	(void)state;
+	expect(PV_FORMAT_TEXT, build_markdown, "# Systemmøte\n\n1. Saker [2J\n2. Logg\n");
+	expect(PV_FORMAT_JSONL, build_markdown,
+	       "{\"markdown\":\"# Systemmøte\\n\\n1. Saker\\u001b[2J\\n2. Logg\",\"schema\":\"patvers/agenda/1\"}\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bare_string_keeps_its_lines),
 		cmocka_unit_test(test_one_column_table_prints_bare_lines),
 		cmocka_unit_test(test_bare_only_when_nothing_else),
 		cmocka_unit_test(test_sample_text),
