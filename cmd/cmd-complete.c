@@ -168,19 +168,23 @@ static void meeting_values(struct cmd_ctx *ctx, const char *prefix)
 	pv_plan_free(plan);
 }
 
-/* Last, this and next school year, or calendar year. */
+/* Last, this and next school year ("2026/27"), or calendar year. */
 static void year_values(struct cmd_ctx *ctx, const char *prefix, bool school_year)
 {
 	pv_date today;
+	int year, month, day;
 	char text[12];
 
 	if (!pv_date_parse(ctx->today, &today))
 		return;
-	for (int y = pv_school_year_of(today) - 1; y <= pv_school_year_of(today) + 1; y++) {
+	pv_date_to_ymd(today, &year, &month, &day);
+	if (school_year)
+		year = pv_school_year_of(today);
+	for (int y = year - 1; y <= year + 1; y++) {
 		if (school_year)
 			pv_school_year_format(y, text);
 		else
-			snprintf(text, sizeof text, "%d", y + 1);
+			snprintf(text, sizeof text, "%d", y);
 		candidate(ctx->out, text, prefix);
 	}
 }
@@ -191,8 +195,9 @@ static void words(struct pv_out *out, const char *const *list, const char *prefi
 		candidate(out, *list, prefix);
 }
 
-/* Values for the option `opt` (e.g. "--unit"). */
-static void option_values(struct cmd_ctx *ctx, const char *opt, const char *prefix)
+/* Values for the option `opt` (e.g. "--unit") of command `cmd`. */
+static void option_values(struct cmd_ctx *ctx, const struct cmd_entry *cmd, const char *opt,
+			  const char *prefix)
 {
 	static const char *const formats[] = { "text", "json", "jsonl", "csv", "md", "html", NULL };
 	static const char *const halves[] = { "H1", "H2", NULL };
@@ -215,7 +220,8 @@ static void option_values(struct cmd_ctx *ctx, const char *opt, const char *pref
 	else if (strcmp(opt, "--kind") == 0)
 		words(ctx->out, kinds, prefix);
 	else if (strcmp(opt, "--year") == 0)
-		year_values(ctx, prefix, true);
+		/* half-years belong to calendar years; plans to school years */
+		year_values(ctx, prefix, !cmd || strcmp(cmd->name, "report") != 0);
 	for (const char *const *p = person_options; *p; p++)
 		if (strcmp(opt, *p) == 0)
 			unit_values(ctx, prefix, true);
@@ -272,7 +278,7 @@ static void complete(struct cmd_ctx *ctx, int n, char **w)
 		}
 	}
 	if (prev && prev[0] == '-' && option_takes_value(leaf, prev)) {
-		option_values(ctx, prev, cur);
+		option_values(ctx, cmd, prev, cur);
 		return;
 	}
 	if (cur[0] == '-') {

@@ -51,9 +51,16 @@ complete_line() {
 	[[ "${lines[0]}" == "$id"* ]]
 }
 
-@test "school years and half-years" {
+@test "school years, calendar years and half-years" {
 	run complete_line "patvers schedule generate --year 2026"
 	[ "$output" = "2026/27" ]
+	# a report's half-year belongs to a calendar year (today is 2026-11-23)
+	run complete_line "patvers report --half H2 --year "
+	[ "$output" = $'2025\n2026\n2027' ]
+	run complete_line "patvers report mark-sent --half "
+	[ "$output" = $'H1\nH2' ]
+	run complete_line "patvers calendar holidays 20"
+	[ "$output" = $'2025\n2026\n2027' ]
 }
 
 @test "without candidates bash falls back to file names" {
