@@ -225,11 +225,28 @@ static void text_clean_in_place(char *s)
 			*s = ' ';
 }
 
-/* Writes a key as a label for people: '_' reads as a space. */
+/*
+ * A key as people read it in text output: its translation under the
+ * message context "label" (po/extract collects the keys of every pv_out_*
+ * call and column list), else the key itself. Data formats keep the key.
+ */
+static const char *label_of(const char *key)
+{
+	char id[128];
+	const char *t;
+
+	if (strlen(key) + sizeof "label\004" > sizeof id)
+		return key;
+	snprintf(id, sizeof id, "label\004%s", key);
+	t = dgettext(PV_TEXTDOMAIN, id);
+	return t == id ? key : t;
+}
+
+/* Writes a key as a label for people: translated, '_' read as a space. */
 static void put_label(struct buf *b, const char *key)
 {
-	for (; *key; key++) {
-		unsigned char c = *key;
+	for (const char *p = label_of(key); *p; p++) {
+		unsigned char c = *p;
 
 		buf_putc(b, c == '_' || c < 0x20 || c == 0x7F ? ' ' : (char)c);
 	}
@@ -1137,8 +1154,17 @@ struct cell_style {
 	const char *join;      /* between list items and map fields */
 };
 
-static const struct cell_style text_style = { "-", "yes", "no", ", " };
 static const struct cell_style csv_style = { "", "true", "false", " " };
+
+/* Text for people: yes and no in the reader's language. */
+static const struct cell_style *text_style(void)
+{
+	static struct cell_style style = { "-", NULL, NULL, ", " };
+
+	style.yes = _("yes");
+	style.no = _("no");
+	return &style;
+}
 
 static void cell_put(struct buf *b, const json_t *v, const struct cell_style *st);
 
@@ -1614,8 +1640,8 @@ static void text_fields(const struct pv_out *out, const json_t *obj, size_t inde
 
 	json_object_foreach((json_t *)obj, key, val) {
 		if (!text_skip(out, obj, key, val) && !is_block(val) &&
-		    display_width(key) > width)
-			width = display_width(key);
+		    display_width(label_of(key)) > width)
+			width = display_width(label_of(key));
 	}
 	json_object_foreach((json_t *)obj, key, val) {
 		char *s;
@@ -1632,12 +1658,12 @@ static void text_fields(const struct pv_out *out, const json_t *obj, size_t inde
 			continue;
 		}
 		mark = b->len;
-		s = cell_string(val, &text_style, true);
+		s = cell_string(val, text_style(), true);
 		if (!s) {
 			b->oom = true;
 			return;
 		}
-		buf_spaces(b, width - display_width(key) + 1);
+		buf_spaces(b, width - display_width(label_of(key)) + 1);
 		buf_puts(b, s);
 		buf_rtrim(b, mark);
 		buf_putc(b, '\n');
@@ -1688,7 +1714,7 @@ static int grid_header(struct grid *g, const struct columns *c)
 	size_t i;
 
 	for (i = 0; i < c->n; i++) {
-		g->cells[i] = strdup(c->names[i]);
+		g->cells[i] = strdup(label_of(c->names[i]));
 		if (!g->cells[i])
 			return -1;
 		upper_in_place(g->cells[i]);
@@ -1715,7 +1741,7 @@ static int grid_fill(struct grid *g, const struct table *t, const struct columns
 			const json_t *v = lookup(rec, c->names[i]);
 
 			n = (r + 1) * g->cols + i;
-			g->cells[n] = cell_string(v, &text_style, true);
+			g->cells[n] = cell_string(v, text_style(), true);
 			if (!g->cells[n]) {
 				free(text_seen);
 				return -1;
@@ -1782,7 +1808,9 @@ static void text_rows(const struct pv_out *out, const struct table *t, struct bu
 	memset(&g, 0, sizeof g);
 	put_label(b, t->name);
 	if (!json_array_size(t->records)) {
-		buf_puts(b, ": (none)\n");
+		buf_puts(b, ": ");
+		buf_puts(b, _("(none)"));
+		buf_putc(b, '\n');
 		return;
 	}
 	buf_puts(b, ":\n");
@@ -1836,7 +1864,7 @@ static size_t field_count(const struct pv_out *out, json_t **only)
 
 static bool text_bare_line(struct buf *b, const json_t *v)
 {
-	char *s = cell_string(v, &text_style, true);
+	char *s = cell_string(v, text_style(), true);
 
 	if (s) {
 		buf_puts(b, s);

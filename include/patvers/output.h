@@ -26,7 +26,10 @@
  *          columns; booleans true/false, null an empty cell; a first table
  *          with no records and no declared columns writes no header
  *   text   for people: the top-level fields as "label: value" lines
- *          ('_' in a key reads as a space; a map as indented lines below
+ *          (the label is the key translated under the gettext context
+ *          "label" where po/nb.po has it, and '_' in it reads as a space;
+ *          column headings and yes/no are translated the same way; a map
+ *          as indented lines below
  *          its label), then the notes, then each table as "name:" and
  *          aligned columns (UTF-8 aware, numbers right-aligned), or
  *          "name: (none)" when it has no records; a blank line between

@@ -129,12 +129,14 @@ en() {
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"merknad: ingen skolekalender er importert for 2026/27"* ]]
 	[[ "$stderr" == *"merknad: 1 rad på en dag som ikke er skoledag, ignorert"* ]]
-	[[ "$output" == *"value: datoer (undocumented, leaves_school)"* ]]
-	[[ "$output" == *"hof     elev-02  high_absence        10.00  2026-10-23"* ]]
+	[[ "$output" == *"verdi: datoer (undocumented, leaves_school)"* ]]
+	# labels and headings in Norwegian; the values are data
+	[[ "$output" == *"SKOLE  ELEV     KRITERIUM           VERDI  FØRSTE"* ]]
+	[[ "$output" == *"hof    elev-02  high_absence        10.00  2026-10-23"* ]]
 	run nb fravaer screen --help
 	[[ "$output" == *"gjennomgå skoleåret fram til DATE"* ]]
 	run nb fravaer rules
-	[[ "$output" == *"day minutes:"*"360"* ]]
+	[[ "$output" == *"minutter per dag:"*"360"* ]]
 	[[ "$output" == *"sykdom medregnet"* ]]
 	for f in json jsonl csv; do
 		en --format $f fravaer screen "$excel" >"$BATS_TEST_TMPDIR/c.$f" 2>/dev/null
@@ -169,7 +171,7 @@ en() {
 		--concern "Trøtt i timene" --date 2026-11-02 >/dev/null
 	run nb stafett show HOF-2026-07
 	[[ "$output" == *"bekymringen på nivå 0 har passert fristen for en beslutning"* ]]
-	[[ "$output" == *"level name:"*"undring og bekymring"* ]]   # data, from the rules
+	[[ "$output" == *"nivånavn:"*"undring og bekymring"* ]]   # data, from the rules
 	for f in json csv; do
 		en --format $f stafett show HOF-2026-07 >"$BATS_TEST_TMPDIR/c.$f"
 		nb --format $f stafett show HOF-2026-07 >"$BATS_TEST_TMPDIR/nb.$f"
@@ -191,4 +193,26 @@ en() {
 	run env LANG=nb_NO.UTF-8 "$PATVERS_BIN" --db "$BATS_TEST_TMPDIR/none.db" audit list
 	[ "$status" -eq 66 ]
 	[[ "$output" == *"ingen database i '$BATS_TEST_TMPDIR/none.db' (kjør 'patvers init' først)"* ]]
+}
+
+@test "i18n: text labels, headings and yes/no follow LANG; values and data formats do not" {
+	load_holmestrand
+	pv schedule generate --year 2026/27 >/dev/null
+	run nb team show hof
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"navn:  Hof skole"* ]]
+	[[ "$output" == *"ROLLE              PERSON           NAVN"* ]]
+	[[ "$output" == *"åpen dør:"*"ukedag:"*"wednesday"* ]]   # the value is data
+	run en team show hof
+	[[ "$output" == *"name:   Hof skole"* ]]
+	[[ "$output" == *"ROLE               PERSON           NAME"* ]]
+	run nb log list --unlogged
+	[[ "${lines[0]}" == "møter:" ]]
+	[[ "${lines[1]}" == *"LOGGFØRT"* ]]
+	[[ "${lines[2]}" == *" nei "* ]]
+	run nb stafett list
+	[ "$output" = "logger: (ingen)" ]
+	for f in json csv; do
+		[ "$(en --format $f team show hof)" = "$(nb --format $f team show hof)" ]
+	done
 }
