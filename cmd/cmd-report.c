@@ -148,9 +148,12 @@ static int exec_show(struct cmd_ctx *ctx, int argc, char **argv)
 	if (status != PV_OK)
 		return status;
 	snprintf(period, sizeof period, "H%d %d", report->half, report->year);
-	if (report->no_data)
-		cmd_note(ctx, "no meetings are planned, held or logged in %s%s%s: nothing to "
-			 "report", period, opts.unit ? " for " : "", opts.unit ? opts.unit : "");
+	if (report->no_data && opts.unit)
+		cmd_note(ctx, "no meetings are planned, held or logged in %s for %s: nothing to "
+			 "report", period, opts.unit);
+	else if (report->no_data)
+		cmd_note(ctx, "no meetings are planned, held or logged in %s: nothing to report",
+			 period);
 	if (doc == DOC_MARKDOWN)
 		status = pv_report_markdown(report, &text, &ctx->err);
 	else if (doc == DOC_HTML)

@@ -518,9 +518,12 @@ static void emit_text(const struct pv_report *r, struct pv_out *out)
 		pv_out_str(out, "sent", "not yet");
 	}
 	if (r->no_data) {
-		pv_out_note(out, "No meetings are planned, held or logged in %s%s%s: there is "
-			    "nothing to report.", period, r->unit ? " for " : "",
-			    r->unit ? r->unit : "");
+		if (r->unit)
+			pv_out_note(out, "No meetings are planned, held or logged in %s for %s: "
+				    "there is nothing to report.", period, r->unit);
+		else
+			pv_out_note(out, "No meetings are planned, held or logged in %s: there is "
+				    "nothing to report.", period);
 		return;
 	}
 	line[0] = '\0';

@@ -2,6 +2,7 @@
 #ifndef PATVERS_REPORT_INTERNAL_H
 #define PATVERS_REPORT_INTERNAL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -19,6 +20,7 @@ void sb_add(struct sb *b, const char *s, size_t n);
 void sb_puts(struct sb *b, const char *s);
 void sb_putc(struct sb *b, char c);
 void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_vprintf(struct sb *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* The string (owned by the caller), or NULL when memory ran out (then
  * the builder is freed). */
 char *sb_take(struct sb *b);

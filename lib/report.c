@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "patvers/anonymity.h"
+#include "patvers/i18n.h"
 #include "patvers/schedule.h"
 #include "patvers/team.h"
 #include "report-internal.h"
@@ -16,8 +17,17 @@
 static const char *const status_names[PV_REPORT_STATUSES] = {
 	"none", "met", "on-track", "at-risk", "missed",
 };
+/* English; the documents translate them (report-doc.c). */
 static const char *const status_labels[PV_REPORT_STATUSES] = {
-	"-", "met", "on track", "at risk", "missed",
+	"-",
+	/* TRANSLATORS: a unit's status in the report: held its minimum of meetings */
+	N_("met"),
+	/* TRANSLATORS: a unit's status: the meetings planned will reach the minimum */
+	N_("on track"),
+	/* TRANSLATORS: a unit's status: reaches the minimum only if unlogged meetings were held */
+	N_("at risk"),
+	/* TRANSLATORS: a unit's status: the minimum can no longer be reached */
+	N_("missed"),
 };
 static const char *const service_names[PV_REPORT_SERVICES] = {
 	"ppt", "barnevern", "helse", "bfs",
@@ -81,33 +91,38 @@ void sb_putc(struct sb *b, char c)
 	sb_add(b, &c, 1);
 }
 
-void sb_printf(struct sb *b, const char *fmt, ...)
+void sb_vprintf(struct sb *b, const char *fmt, va_list ap)
 {
 	char small[256];
-	va_list ap;
+	va_list again;
 	int n;
 
-	va_start(ap, fmt);
+	va_copy(again, ap);
 	n = vsnprintf(small, sizeof small, fmt, ap);
-	va_end(ap);
 	if (n < 0) {
 		b->oom = true;
-		return;
-	}
-	if ((size_t)n < sizeof small) {
+	} else if ((size_t)n < sizeof small) {
 		sb_add(b, small, (size_t)n);
-		return;
+	} else {
+		char *big = malloc((size_t)n + 1);
+		if (!big) {
+			b->oom = true;
+		} else {
+			vsnprintf(big, (size_t)n + 1, fmt, again);
+			sb_add(b, big, (size_t)n);
+			free(big);
+		}
 	}
-	char *big = malloc((size_t)n + 1);
-	if (!big) {
-		b->oom = true;
-		return;
-	}
+	va_end(again);
+}
+
+void sb_printf(struct sb *b, const char *fmt, ...)
+{
+	va_list ap;
+
 	va_start(ap, fmt);
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	sb_vprintf(b, fmt, ap);
 	va_end(ap);
-	sb_add(b, big, (size_t)n);
-	free(big);
 }
 
 char *sb_take(struct sb *b)

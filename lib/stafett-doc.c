@@ -1,8 +1,10 @@
 /* A stafettlogg for people: what is due, the next steps, the document and the Markdown export. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "patvers/i18n.h"
 #include "stafett-internal.h"
 
 /* ---- the guide and what is due ---- */
@@ -62,65 +64,113 @@ void pv_stafett_due_on(const struct pv_stafett *log, const struct pv_rules *rule
 
 /* ---- words ---- */
 
+/*
+ * The data formats (the JSON and CSV of show and export, the text
+ * output's fields) are English whatever the locale; the Markdown export
+ * is a document for people and follows LANG (include/patvers/i18n.h).
+ * Words both use are marked N_() here and translated only for the
+ * document.
+ */
+
+/* fmt as it is, or translated when `doc` (the Markdown export). */
+static const char *tr(bool doc, const char *fmt) __attribute__((format_arg(2)));
+
+static const char *tr(bool doc, const char *fmt)
+{
+	return doc ? _(fmt) : fmt;
+}
+
 static const char *who_of(const char *slug, const char *name)
 {
 	return name ? name : slug ? slug : "?";
 }
 
-/* One line saying what an entry records, for the timeline. */
-static void entry_summary(const struct pv_stafett_entry *e, char *buf, size_t size)
+/* The words for why a log was closed: its name (goal-met …) in the data,
+ * translated in the document. */
+static const char *reason_text(const char *name, bool doc)
+{
+	static const char *const words[] = {
+		/* TRANSLATORS: why a stafettlogg was closed: its goal was met */
+		N_("goal-met"),
+		/* TRANSLATORS: why a stafettlogg was closed: the parents asked for it */
+		N_("parents-request"),
+		/* TRANSLATORS: why a stafettlogg was closed: the child moved away */
+		N_("moved"),
+		/* TRANSLATORS: why a stafettlogg was closed: another reason */
+		N_("other"),
+	};
+
+	for (size_t i = 0; doc && name && i < sizeof words / sizeof words[0]; i++)
+		if (strcmp(name, words[i]) == 0)
+			return _(words[i]);
+	return name ? name : "?";
+}
+
+/* One line saying what an entry records, for the timeline: English for
+ * the data, translated for the document (doc). */
+static void entry_summary(const struct pv_stafett_entry *e, char *buf, size_t size, bool doc)
 {
 	const char *who = who_of(e->person, e->person_name);
 	char d[11];
 
 	switch (e->kind) {
 	case PV_STAFETT_OPENED:
-		snprintf(buf, size, "opened at level %d, holder %s: %s", e->level, who, e->text);
+		snprintf(buf, size, tr(doc, N_("opened at level %d, holder %s: %s")), e->level,
+			 who, e->text);
 		break;
 	case PV_STAFETT_GOAL:
-		snprintf(buf, size, "goal: %s", e->text);
+		snprintf(buf, size, tr(doc, N_("goal: %s")), e->text);
 		break;
 	case PV_STAFETT_TILTAK:
-		snprintf(buf, size, "tiltak %d, responsible %s, evaluate by %s: %s", e->tiltak,
-			 who, pv_date_format(e->due, d), e->text);
+		snprintf(buf, size, tr(doc, N_("tiltak %d, responsible %s, evaluate by %s: %s")),
+			 e->tiltak, who, pv_date_format(e->due, d), e->text);
 		break;
 	case PV_STAFETT_EVALUATION:
 		if (e->due)
-			snprintf(buf, size, "tiltak %d evaluated, continues to %s: %s", e->tiltak,
-				 pv_date_format(e->due, d), e->text);
+			snprintf(buf, size, tr(doc, N_("tiltak %d evaluated, continues to %s: %s")),
+				 e->tiltak, pv_date_format(e->due, d), e->text);
 		else
-			snprintf(buf, size, "tiltak %d evaluated and ended: %s", e->tiltak,
-				 e->text);
+			snprintf(buf, size, tr(doc, N_("tiltak %d evaluated and ended: %s")),
+				 e->tiltak, e->text);
 		break;
 	case PV_STAFETT_NOTE:
-		snprintf(buf, size, "note: %s", e->text);
+		snprintf(buf, size, tr(doc, N_("note: %s")), e->text);
 		break;
 	case PV_STAFETT_LEVEL:
-		snprintf(buf, size, "to level %d: %s", e->level, e->text);
+		snprintf(buf, size, tr(doc, N_("to level %d: %s")), e->level, e->text);
 		break;
 	case PV_STAFETT_HANDOVER:
-		snprintf(buf, size, "handover to %s asked", who);
+		snprintf(buf, size, tr(doc, N_("handover to %s asked")), who);
 		break;
 	case PV_STAFETT_ACCEPTED:
-		snprintf(buf, size, "handover accepted: %s holds the stafett", who);
+		snprintf(buf, size, tr(doc, N_("handover accepted: %s holds the stafett")), who);
 		break;
 	case PV_STAFETT_DECLINED:
-		snprintf(buf, size, "handover declined by %s%s%s", who, *e->text ? ": " : "",
-			 e->text);
+		if (*e->text)
+			snprintf(buf, size, tr(doc, N_("handover declined by %s: %s")), who,
+				 e->text);
+		else
+			snprintf(buf, size, tr(doc, N_("handover declined by %s")), who);
 		break;
 	case PV_STAFETT_CLOSED:
-		snprintf(buf, size, "closed: %s", e->detail ? e->detail : "?");
+		snprintf(buf, size, tr(doc, N_("closed: %s")), reason_text(e->detail, doc));
 		break;
 	default:
 		snprintf(buf, size, "%s", e->text);
 	}
 }
 
+/* "running", "overdue" or "ended" (the data; the document translates it). */
 static const char *tiltak_state(const struct pv_stafett_tiltak *t, pv_date today)
 {
 	if (t->ended)
-		return "ended";
-	return t->evaluate_by < today ? "overdue" : "running";
+		/* TRANSLATORS: a tiltak's state: it has ended */
+		return N_("ended");
+	if (t->evaluate_by < today)
+		/* TRANSLATORS: a tiltak's state: its evaluation date has passed */
+		return N_("overdue");
+	/* TRANSLATORS: a tiltak's state: it goes on */
+	return N_("running");
 }
 
 /* ---- the emitted document ---- */
@@ -226,7 +276,7 @@ static void emit_timeline(struct pv_out *out, const struct pv_stafett *log)
 	for (size_t i = 0; i < log->nentries; i++) {
 		const struct pv_stafett_entry *e = &log->entries[i];
 
-		entry_summary(e, summary, sizeof summary);
+		entry_summary(e, summary, sizeof summary, false);
 		pv_out_begin_record(out);
 		out_date(out, "date", e->date);
 		pv_out_str(out, "kind", pv_stafett_kind_name(e->kind));
@@ -309,6 +359,30 @@ static void md_text(FILE *fp, const char *s)
 	}
 }
 
+/* A translated sentence with its arguments as one Markdown line; like the
+ * timeline, cut at 2600 bytes if memory runs out for a longer one. */
+static void md_printf(FILE *fp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void md_printf(FILE *fp, const char *fmt, ...)
+{
+	char small[2600], *big = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof small && (big = malloc((size_t)n + 1))) {
+		va_start(ap, fmt);
+		vsnprintf(big, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	md_text(fp, big ? big : small);
+	free(big);
+}
+
 static void md_person(FILE *fp, const char *slug, const char *name)
 {
 	if (name) {
@@ -320,11 +394,46 @@ static void md_person(FILE *fp, const char *slug, const char *name)
 		fputc(')', fp);
 }
 
+/* "| label | ": a line of the facts table up to its value. */
+static void md_label(FILE *fp, const char *label)
+{
+	fputs("| ", fp);
+	md_text(fp, label);
+	fputs(" | ", fp);
+}
+
 static void md_row(FILE *fp, const char *label, const char *value)
 {
-	fprintf(fp, "| %s | ", label);
+	md_label(fp, label);
 	md_text(fp, value);
 	fputs(" |\n", fp);
+}
+
+static void md_heading(FILE *fp, const char *text)
+{
+	fputs("\n## ", fp);
+	md_text(fp, text);
+	fputs("\n\n", fp);
+}
+
+/* The head of a table: the columns (NULL-terminated; "#", the number
+ * column, as it is), then the rule line. */
+static void md_head(FILE *fp, const char *const *cols)
+{
+	size_t n = 0;
+
+	for (; cols[n]; n++) {
+		fputs("| ", fp);
+		if (strcmp(cols[n], "#") == 0)
+			fputc('#', fp);
+		else
+			md_text(fp, cols[n]);
+		fputc(' ', fp);
+	}
+	fputs("|\n", fp);
+	for (size_t i = 0; i < n; i++)
+		fputs("|---", fp);
+	fputs("|\n", fp);
 }
 
 static void md_header(FILE *fp, const struct pv_stafett *log,
@@ -334,29 +443,51 @@ static void md_header(FILE *fp, const struct pv_stafett *log,
 
 	fputs("# Stafettlogg ", fp);
 	md_text(fp, log->ref);
-	fputs("\n\n| | |\n|---|---|\n| Unit | ", fp);
+	fputs("\n\n| | |\n|---|---|\n", fp);
+	md_label(fp, _("Unit"));
 	md_person(fp, log->unit, log->unit_name);
 	fputs(" |\n", fp);
+	/* TRANSLATORS: a fact of the exported stafettlogg: open or closed */
+	md_label(fp, _("State"));
 	if (log->closed)
-		fprintf(fp, "| State | closed %s: %s |\n", pv_date_format(log->closed, d1),
-			pv_stafett_reason_name(log->reason));
+		/* TRANSLATORS: the state of a stafettlogg: closed on a date, for a reason */
+		md_printf(fp, _("closed %s: %s"), pv_date_format(log->closed, d1),
+			  reason_text(pv_stafett_reason_name(log->reason), true));
 	else
-		fputs("| State | open |\n", fp);
-	fprintf(fp, "| Level | %d: ", log->level);
-	md_text(fp, guide->name);
-	fprintf(fp, " (since %s) |\n| Stafettholder | ", pv_date_format(log->level_since, d1));
+		/* TRANSLATORS: the state of a stafettlogg */
+		md_text(fp, _("open"));
+	fputs(" |\n", fp);
+	/* TRANSLATORS: a fact of the exported stafettlogg: its BTI level */
+	md_label(fp, _("Level"));
+	/* TRANSLATORS: the level: its number, its name (since the day it got there) */
+	md_printf(fp, _("%d: %s (since %s)"), log->level, guide->name ? guide->name : "",
+		  pv_date_format(log->level_since, d1));
+	fputs(" |\n| Stafettholder | ", fp);
 	md_person(fp, log->holder, log->holder_name);
 	fputs(" |\n", fp);
-	md_row(fp, "Opened", pv_date_format(log->opened, d1));
-	md_row(fp, "Decided (level 0 left)", log->decided ? pv_date_format(log->decided, d1)
-							   : "-");
+	/* TRANSLATORS: a fact of the exported stafettlogg: the day it was opened */
+	md_row(fp, _("Opened"), pv_date_format(log->opened, d1));
+	/* TRANSLATORS: a fact of the exported stafettlogg: the day the level-0
+	 * concern was decided on (the log left level 0) */
+	md_row(fp, _("Decided (level 0 left)"),
+	       log->decided ? pv_date_format(log->decided, d1) : "-");
 	if (log->pending_to) {
-		fputs("| Handover pending | to ", fp);
-		md_person(fp, log->pending_to, log->pending_to_name);
-		fprintf(fp, " since %s |\n", pv_date_format(log->pending_since, d2));
+		/* TRANSLATORS: a fact of the exported stafettlogg: a handover
+		 * asked for and not yet accepted */
+		md_label(fp, _("Handover pending"));
+		if (log->pending_to_name)
+			/* TRANSLATORS: the handover pending: to Name (id) since a date */
+			md_printf(fp, _("to %s (%s) since %s"), log->pending_to_name,
+				  log->pending_to, pv_date_format(log->pending_since, d2));
+		else
+			md_printf(fp, _("to %s since %s"), log->pending_to,
+				  pv_date_format(log->pending_since, d2));
+		fputs(" |\n", fp);
 	}
-	md_row(fp, "As of", pv_date_format(today, d1));
-	fputs("\n## Concern\n\n", fp);
+	/* TRANSLATORS: a fact of the exported stafettlogg: the day it shows the log as of */
+	md_row(fp, _("As of"), pv_date_format(today, d1));
+	/* TRANSLATORS: a heading: what gave concern about the child */
+	md_heading(fp, _("Concern"));
 	md_text(fp, log->concern);
 	fputs("\n", fp);
 }
@@ -366,7 +497,8 @@ static void md_goals(FILE *fp, const struct pv_stafett *log)
 	char d[11];
 	int number = 0;
 
-	fputs("\n## Goals\n\n", fp);
+	/* TRANSLATORS: a heading: the goals of the stafettlogg */
+	md_heading(fp, _("Goals"));
 	for (size_t i = 0; i < log->nentries; i++) {
 		const struct pv_stafett_entry *e = &log->entries[i];
 
@@ -376,21 +508,32 @@ static void md_goals(FILE *fp, const struct pv_stafett *log)
 		md_text(fp, e->text);
 		fprintf(fp, " (%s)\n", pv_date_format(e->date, d));
 	}
-	if (!number)
-		fputs("None.\n", fp);
+	if (!number) {
+		/* TRANSLATORS: no goals, no tiltak */
+		md_text(fp, _("None."));
+		fputc('\n', fp);
+	}
 }
 
 static void md_tiltak(FILE *fp, const struct pv_stafett *log, pv_date today)
 {
 	char d1[11], d2[11], d3[11];
+	const char *const cols[] = {
+		"#",
+		/* TRANSLATORS: the columns of the tiltak table: what is done, who
+		 * is responsible, when it started, the day it is evaluated by, when
+		 * it ended, how often it was evaluated, its state */
+		_("What"), _("Responsible"), _("Started"), _("Evaluate by"), _("Ended"),
+		_("Evaluations"), _("State"), NULL,
+	};
 
-	fputs("\n## Tiltak\n\n", fp);
+	md_heading(fp, "Tiltak");
 	if (!log->ntiltak) {
-		fputs("None.\n", fp);
+		md_text(fp, _("None."));
+		fputc('\n', fp);
 		return;
 	}
-	fputs("| # | What | Responsible | Started | Evaluate by | Ended | Evaluations | State |\n"
-	      "|---|---|---|---|---|---|---|---|\n", fp);
+	md_head(fp, cols);
 	for (size_t i = 0; i < log->ntiltak; i++) {
 		const struct pv_stafett_tiltak *t = &log->tiltak[i];
 
@@ -398,20 +541,27 @@ static void md_tiltak(FILE *fp, const struct pv_stafett *log, pv_date today)
 		md_text(fp, t->what);
 		fputs(" | ", fp);
 		md_person(fp, t->responsible, t->responsible_name);
-		fprintf(fp, " | %s | %s | %s | %d | %s |\n", pv_date_format(t->started, d1),
+		fprintf(fp, " | %s | %s | %s | %d | ", pv_date_format(t->started, d1),
 			pv_date_format(t->evaluate_by, d2),
-			t->ended ? pv_date_format(t->ended, d3) : "-", t->evaluations,
-			tiltak_state(t, today));
+			t->ended ? pv_date_format(t->ended, d3) : "-", t->evaluations);
+		md_text(fp, _(tiltak_state(t, today)));
+		fputs(" |\n", fp);
 	}
 }
 
 static void md_timeline(FILE *fp, const struct pv_stafett *log)
 {
 	char d[11], summary[2600];
+	const char *const cols[] = {
+		/* TRANSLATORS: the columns of the timeline: the date and what happened */
+		_("Date"), _("Entry"), NULL,
+	};
 
-	fputs("\n## Timeline\n\n| Date | Entry |\n|---|---|\n", fp);
+	/* TRANSLATORS: a heading: every entry of the stafettlogg in order */
+	md_heading(fp, _("Timeline"));
+	md_head(fp, cols);
 	for (size_t i = 0; i < log->nentries; i++) {
-		entry_summary(&log->entries[i], summary, sizeof summary);
+		entry_summary(&log->entries[i], summary, sizeof summary, true);
 		fprintf(fp, "| %s | ", pv_date_format(log->entries[i].date, d));
 		md_text(fp, summary);
 		fputs(" |\n", fp);
@@ -422,10 +572,18 @@ static void md_next_steps(FILE *fp, const struct pv_stafett *log,
 			  const struct pv_stafett_level *guide)
 {
 	char d[11];
+	const char *const cols[] = {
+		/* TRANSLATORS: the columns of the next steps: by when, who does
+		 * it, what, together with whom */
+		_("Due"), _("Who"), _("What"), _("With"), NULL,
+	};
 
-	fprintf(fp, "\n## Next steps (level %d: ", log->level);
-	md_text(fp, guide->name);
-	fputs(")\n\n| Due | Who | What | With |\n|---|---|---|---|\n", fp);
+	fputs("\n## ", fp);
+	/* TRANSLATORS: a heading: the steps of the guide for the log's level */
+	md_printf(fp, _("Next steps (level %d: %s)"), log->level,
+		  guide->name ? guide->name : "");
+	fputs("\n\n", fp);
+	md_head(fp, cols);
 	for (size_t i = 0; i < guide->nsteps; i++) {
 		const struct pv_stafett_step *s = &guide->steps[i];
 

@@ -78,7 +78,8 @@ enum pv_report_status {
 
 /* Machine names "none", "met", "on-track", "at-risk", "missed" (JSON,
  * CSV) and labels for people "-", "met", "on track", "at risk", "missed"
- * (static). */
+ * (static; English: the text output shows them as they are, the
+ * documents translate them with _()). */
 const char *pv_report_status_name(enum pv_report_status s);
 const char *pv_report_status_label(enum pv_report_status s);
 

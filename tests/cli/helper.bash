@@ -16,6 +16,17 @@ pv() {
 	"$PATVERS_BIN" "$@"
 }
 
+# patvers in Norwegian (LANG=nb_NO.UTF-8, the catalogue of the build under
+# test) and in English (LANG=C), whatever the caller's locale.
+nb() {
+	env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=nb_NO.UTF-8 \
+		PATVERS_LOCALEDIR="$(dirname "$PATVERS_BIN")/locale" "$PATVERS_BIN" "$@"
+}
+
+en() {
+	env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=C "$PATVERS_BIN" "$@"
+}
+
 # File mode in octal, e.g. 600.
 mode_of() {
 	stat -c '%a' "$1"

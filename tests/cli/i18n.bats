@@ -18,14 +18,6 @@ setup() {
 	export PATVERS_LOCALEDIR="$(dirname "$PATVERS_BIN")/locale"
 }
 
-nb() {
-	LANG=nb_NO.UTF-8 "$PATVERS_BIN" "$@"
-}
-
-en() {
-	LANG=C "$PATVERS_BIN" "$@"
-}
-
 @test "i18n: nb.po has no untranslated or fuzzy message" {
 	run msgfmt --statistics -c -o /dev/null "$ROOT/po/nb.po"
 	[ "$status" -eq 0 ]

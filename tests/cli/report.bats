@@ -2,6 +2,7 @@
 # patvers report: the half-year report on the Fjordvik fixture, counted by hand.
 
 load helper
+bats_require_minimum_version 1.5.0
 
 REPORT=$DATA/report
 
@@ -421,4 +422,109 @@ TOTAL     skolevegring   10
 	[ "$status" -eq 0 ]
 	run pv report note --half H2 "x"
 	[ "$status" -eq 64 ]
+}
+
+@test "the Markdown document follows LANG: Norwegian under nb_NO.UTF-8, English under C" {
+	load_fjordvik
+	run nb report --half H2 --year 2026 --format md
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "# «På tvers»: halvårsrapport H2 2026" ]
+	[ "${lines[1]}" = "**Fjordvik kommune** til kommunalsjef Oppvekst" ]
+	[[ "$output" == *"| Periode | 2026-07-01 – 2026-12-31 |"$'\n'"| Frist | 2026-12-15 |"$'\n'"| Per dato | 2026-12-10 |"$'\n'"| Sendt | ikke ennå |"$'\n'"| Status | 1 oppfylt, 2 i rute, 1 i faresonen, 1 ikke nådd |"* ]]
+	[[ "$output" == *"## Møter"$'\n\n'"Systemmøter; for Nærværsteamet konsultasjonene og for God oppvekst møtene."* ]]
+	[[ "$output" == *"| Enhet | Planlagt | Gjennomført | Avlyst | Ikke loggført | Gjenstår | Minstekrav | Status |"$'\n'"|---|--:|--:|--:|--:|--:|--:|---|"* ]]
+	[[ "$output" == *"| Alfa skole (alfa) | 3 | 2 | 0 | 0 | 1 | 2 | oppfylt |"* ]]
+	[[ "$output" == *"| Beta skole (beta) | 3 | 1 | 1 | 1 | 0 | 2 | i faresonen |"* ]]
+	[[ "$output" == *"| Barnehagegruppe vest (bhg-vest) | 1 | 1 | 0 | 0 | 0 | 2 | ikke nådd |"* ]]
+	[[ "$output" == *"| God oppvekst Fjordvik (god-oppvekst) | 1 | 1 | 0 | 0 | 0 | 2/år | i rute |"* ]]
+	[[ "$output" == *"God oppvekst Fjordvik: minstekravet gjelder skoleåret 2026/27 (1 gjennomført hittil)."* ]]
+	[[ "$output" == *"## Saker og tiltak"$'\n\n'"| Enhet | Veiledningsteam | Åpen dør | Saker | Anonyme | Med samtykke | Tiltak | Utført | Over fristen |"* ]]
+	[[ "$output" == *"## Temaer"$'\n\n'"| Enhet | Temaer (antall saker) |"* ]]
+	[[ "$output" == *$'\n'"\\<3: færre enn 3, ikke publisert (prikking). For at ingen skal kunne regnes ut ved subtraksjon, vises også noen nuller som \\<3 og noen større tall som \\*."$'\n'* ]]
+	[[ "$output" == *"## Tjenestenes deltakelse"*"| Enhet | Gjennomførte møter | PPT | Barnevern | Helse | BFS |"* ]]
+	[[ "$output" == *"## Avlyste møter"$'\n\n'"- Beta skole, 2026-12-03: Sykdom i teamet"* ]]
+	[[ "$output" == *"## Erfaringer"*"- *Merknad:* Rutinene for innmelding"*"- *Merknad, mo:* Mo ønsker"* ]]
+	# not a word of English left
+	for w in "half-year" "| Period |" "| Due |" "| As of |" "| Sent |" "not yet" "| Unit |" "Planned" \
+		"| Held" "Cancelled" "Not logged" "Still planned" "Minimum" "| met |" "on track" \
+		"at risk" "missed" "## Meetings" "Cases" "## Themes" "fewer than" "attendance" \
+		"Experiences" "*Note" "/yr" "held so far"; do
+		[[ "$output" != *"$w"* ]] || { echo "English left: $w"; false; }
+	done
+	run en report --half H2 --year 2026 --format md
+	[ "${lines[0]}" = "# «På tvers»: half-year report H2 2026" ]
+	[ "${lines[1]}" = "**Fjordvik kommune** to kommunalsjef Oppvekst" ]
+	[[ "$output" == *"| Status | 1 met, 2 on track, 1 at risk, 1 missed |"* ]]
+	[[ "$output" == *"| Unit | Planned | Held | Cancelled | Not logged | Still planned | Minimum | Status |"* ]]
+	[[ "$output" == *"| God oppvekst Fjordvik (god-oppvekst) | 1 | 1 | 0 | 0 | 0 | 2/yr | on track |"* ]]
+	[[ "$output" != *"halvårsrapport"* ]]
+	# sent, and one unit's report
+	pv report mark-sent --half H2 --year 2026 --date 2026-12-14 --by "Ada Aas" >/dev/null
+	run nb report --half H2 --year 2026 --unit bhg-vest --format md
+	[[ "$output" == *"| Enhet | Barnehagegruppe vest |"* ]]
+	[[ "$output" == *"| Sendt | 2026-12-14 av Ada Aas |"* ]]
+	[[ "$output" == *"| Status | 1 ikke nådd |"* ]]
+	run en report --half H2 --year 2026 --unit bhg-vest --format md
+	[[ "$output" == *"| Sent | 2026-12-14 by Ada Aas |"* ]]
+}
+
+@test "the XHTML document follows LANG and stays well-formed, with the same chart" {
+	load_fjordvik
+	nb report --half H2 --year 2026 --format html -o "$BATS_TEST_TMPDIR/nb.html"
+	en report --half H2 --year 2026 --format html -o "$BATS_TEST_TMPDIR/en.html"
+	xmllint --noout "$BATS_TEST_TMPDIR/nb.html"
+	xmllint --noout "$BATS_TEST_TMPDIR/en.html"
+	xpath() {
+		xmllint --xpath "$2" "$BATS_TEST_TMPDIR/$1.html"
+	}
+	[ "$(xpath nb 'string(/*/@lang)')" = "nb" ]
+	[ "$(xpath en 'string(/*/@lang)')" = "en" ]
+	[ "$(xpath nb 'string(//*[local-name()="title"])')" = "«På tvers»: halvårsrapport H2 2026 – Fjordvik kommune" ]
+	[ "$(xpath nb 'string(//*[local-name()="h1"])')" = "«På tvers»: halvårsrapport H2 2026" ]
+	[ "$(xpath en 'string(//*[local-name()="h1"])')" = "«På tvers»: half-year report H2 2026" ]
+	[ "$(xpath nb 'string(//*[local-name()="p"][@class="to"])')" = "Fjordvik kommune til kommunalsjef Oppvekst" ]
+	[ "$(xpath nb 'string(//*[local-name()="tr"][*[local-name()="th"]="Sendt"]/*[local-name()="td"])')" = "ikke ennå" ]
+	[ "$(xpath nb 'count(//*[local-name()="h2"])')" -eq 6 ]
+	[ "$(xpath nb 'string(//*[local-name()="h2"][1])')" = "Møter" ]
+	[ "$(xpath nb 'string(//*[local-name()="h2"][6])')" = "Erfaringer" ]
+	[ "$(xpath nb 'count(//*[local-name()="th"][.="Gjennomført"])')" -eq 1 ]
+	[ "$(xpath nb 'count(//*[local-name()="th"][.="Ikke loggført"])')" -eq 1 ]
+	[ "$(xpath nb 'string(//*[local-name()="td"][@class="at-risk"])')" = "i faresonen" ]
+	[ "$(xpath en 'string(//*[local-name()="td"][@class="at-risk"])')" = "at risk" ]
+	# the chart: Norwegian words, the same bars, room for the longer figures
+	[ "$(xpath nb 'string(//*[local-name()="svg"]/*[local-name()="title"])')" = \
+		"Planlagte og gjennomførte møter per enhet; streken markerer minstekravet" ]
+	[ "$(xpath nb 'string(//*[local-name()="g"][@class="legend"])')" = "planlagtgjennomførtminstekrav" ]
+	[ "$(xpath nb 'string(//*[local-name()="g"][@data-unit="alfa"]/*[local-name()="text"][2])')" = "2 av 3 gjennomført" ]
+	[ "$(xpath en 'string(//*[local-name()="g"][@data-unit="alfa"]/*[local-name()="text"][2])')" = "2 of 3 held" ]
+	for f in en nb; do
+		[ "$(xpath $f 'count(//*[local-name()="rect"][@class="held"])')" -eq 6 ]
+		[ "$(xpath $f 'count(//*[local-name()="line"][@class="minimum"])')" -eq 5 ]
+	done
+	[ "$(xpath en 'string(//*[local-name()="svg"]/@width)')" -eq 680 ]
+	[ "$(xpath nb 'string(//*[local-name()="svg"]/@width)')" -gt 680 ]
+	run grep -c -E 'half-year|not yet|Planned|Cancelled|Service attendance|Experiences' \
+		"$BATS_TEST_TMPDIR/nb.html"
+	[ "$output" -eq 0 ]
+}
+
+@test "a half-year without data in Norwegian; data formats are the same in every language" {
+	load_fjordvik
+	run --separate-stderr nb report --half H1 --year 2026 --format md
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Ingen møter er planlagt, gjennomført eller loggført i H1 2026: det er ingenting å rapportere."* ]]
+	[[ "$stderr" == "patvers: merknad: ingen møter er planlagt, gjennomført eller loggført i H1 2026: ingenting å rapportere" ]]
+	run nb report --half H1 --year 2026 --unit alfa --format html
+	[[ "$output" == *'<p class="nodata">Ingen møter er planlagt, gjennomført eller loggført i H1 2026 for alfa: det er ingenting å rapportere.</p>'* ]]
+	run en report --half H1 --year 2026 --unit alfa --format md
+	[[ "$output" == *"No meetings are planned, held or logged in H1 2026 for alfa: there is nothing to report."* ]]
+	for f in json jsonl csv; do
+		en report --half H2 --year 2026 --format $f >"$BATS_TEST_TMPDIR/c.$f"
+		nb report --half H2 --year 2026 --format $f >"$BATS_TEST_TMPDIR/nb.$f"
+		[ -s "$BATS_TEST_TMPDIR/c.$f" ]
+		cmp "$BATS_TEST_TMPDIR/c.$f" "$BATS_TEST_TMPDIR/nb.$f"
+	done
+	en --excel report --half H2 --year 2026 --format csv >"$BATS_TEST_TMPDIR/c.csv"
+	nb --excel report --half H2 --year 2026 --format csv >"$BATS_TEST_TMPDIR/nb.csv"
+	cmp "$BATS_TEST_TMPDIR/c.csv" "$BATS_TEST_TMPDIR/nb.csv"
 }

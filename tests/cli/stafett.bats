@@ -377,3 +377,50 @@ EOF
 	[[ "$output" == *'"holder": "hilde-dahl"'* ]]
 	[[ "$output" == *'"holder_name": null'* ]]
 }
+
+@test "export: the Markdown follows LANG; the JSON is the same in every language" {
+	opened
+	pv stafett goal add HOF-2026-07 "Trives" --date 2026-11-03 >/dev/null
+	pv stafett tiltak add HOF-2026-07 --what "Samtale | hver uke" --responsible hilde-dahl \
+		--evaluate-by 2026-11-17 --date 2026-11-03 >/dev/null
+	pv stafett tiltak add HOF-2026-07 --what "Lesekurs" --responsible hilde-dahl \
+		--evaluate-by 2026-11-20 --date 2026-11-04 >/dev/null
+	pv stafett evaluate HOF-2026-07 1 --result "Bedre" --end --date 2026-11-17 >/dev/null
+	pv stafett note HOF-2026-07 "Lysglimt" --date 2026-11-18 >/dev/null
+	run nb stafett export HOF-2026-07
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "# Stafettlogg HOF-2026-07" ]
+	[[ "$output" == *"| Enhet | Hof skole (hof) |"$'\n'"| Status | åpen |"$'\n'"| Nivå | 0: undring og bekymring (siden 2026-11-02) |"* ]]
+	[[ "$output" == *"| Åpnet | 2026-11-02 |"$'\n'"| Besluttet (ut av nivå 0) | - |"$'\n'"| Per dato | 2026-11-23 |"* ]]
+	[[ "$output" == *"## Bekymring"$'\n\n'"Trøtt og stille i timene"$'\n\n'"## Mål"$'\n\n'"1. Trives (2026-11-03)"* ]]
+	[[ "$output" == *"| # | Hva | Ansvarlig | Startet | Evalueres innen | Avsluttet | Evalueringer | Status |"* ]]
+	[[ "$output" == *"| 1 | Samtale \| hver uke | Hilde Dahl (hilde-dahl) | 2026-11-03 | 2026-11-17 | 2026-11-17 | 1 | avsluttet |"* ]]
+	[[ "$output" == *"| 2 | Lesekurs | Hilde Dahl (hilde-dahl) | 2026-11-04 | 2026-11-20 | - | 0 | over fristen |"* ]]
+	[[ "$output" == *"## Tidslinje"$'\n\n'"| Dato | Hendelse |"* ]]
+	[[ "$output" == *"| 2026-11-02 | åpnet på nivå 0, stafettholder Hilde Dahl: Trøtt og stille i timene |"* ]]
+	[[ "$output" == *"| 2026-11-17 | tiltak 1 evaluert og avsluttet: Bedre |"* ]]
+	[[ "$output" == *"| 2026-11-18 | notat: Lysglimt |"* ]]
+	[[ "$output" == *"## Neste steg (nivå 0: undring og bekymring)"$'\n\n'"| Frist | Hvem | Hva | Sammen med |"* ]]
+	run en stafett export HOF-2026-07
+	[[ "$output" == *"| Unit | Hof skole (hof) |"$'\n'"| State | open |"* ]]
+	[[ "$output" == *"| 2 | Lesekurs | Hilde Dahl (hilde-dahl) | 2026-11-04 | 2026-11-20 | - | 0 | overdue |"* ]]
+	[[ "$output" == *"## Next steps (level 0: undring og bekymring)"* ]]
+	# closed: the reason in words
+	pv stafett close HOF-2026-07 --reason parents-request --date 2026-11-20 >/dev/null
+	run nb stafett export HOF-2026-07
+	[[ "$output" == *"| Status | lukket 2026-11-20: foreldrenes ønske |"* ]]
+	[[ "$output" == *"| 2026-11-20 | lukket: foreldrenes ønske |"* ]]
+	[[ "$output" != *"Neste steg"* ]]
+	for w in "| Unit |" "| State |" "| Level |" "Opened" "Decided" "As of" "Concern" "Goals" \
+		"| What |" "Evaluate by" "Timeline" "opened at" "evaluated" "note:" "closed" \
+		"parents-request"; do
+		[[ "$output" != *"$w"* ]] || { echo "English left: $w"; false; }
+	done
+	run en stafett export HOF-2026-07
+	[[ "$output" == *"| State | closed 2026-11-20: parents-request |"* ]]
+	[[ "$output" == *"| 2026-11-20 | closed: parents-request |"* ]]
+	en stafett export HOF-2026-07 --format json >"$BATS_TEST_TMPDIR/c.json"
+	nb stafett export HOF-2026-07 --format json >"$BATS_TEST_TMPDIR/nb.json"
+	grep -q '"summary": "closed: parents-request"' "$BATS_TEST_TMPDIR/c.json"
+	cmp "$BATS_TEST_TMPDIR/c.json" "$BATS_TEST_TMPDIR/nb.json"
+}
