@@ -55,9 +55,17 @@ setup_planned() {
 	export PATVERS_TODAY=2026-12-15
 	printf '#!/bin/sh\ncat > "%s/mail.txt"\n' "$BATS_TEST_TMPDIR" > "$BATS_TEST_TMPDIR/sendmail"
 	chmod +x "$BATS_TEST_TMPDIR/sendmail"
-	SENDMAIL="$BATS_TEST_TMPDIR/sendmail" run "$EXAMPLES/cron/report-mail" kommunalsjef@holmestrand.kommune.example
+	# the crontab's LANG gives the kommunalsjef a Norwegian report; cron
+	# gets no output to mail of its own
+	SENDMAIL="$BATS_TEST_TMPDIR/sendmail" \
+		PATVERS_LOCALEDIR="$(dirname "$PATVERS_BIN")/locale" \
+		run env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=nb_NO.UTF-8 \
+		"$EXAMPLES/cron/report-mail" kommunalsjef@holmestrand.kommune.example
 	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
 	grep -q '^To: kommunalsjef@holmestrand.kommune.example' "$BATS_TEST_TMPDIR/mail.txt"
+	grep -q '^# «På tvers»: halvårsrapport H2 2026' "$BATS_TEST_TMPDIR/mail.txt"
+	grep -q '^LANG=nb_NO.UTF-8$' "$EXAMPLES/cron/crontab"
 	run pv remind --as-of 2026-12-16 --kind report-overdue
 	[ "$output" = "" ]
 }
