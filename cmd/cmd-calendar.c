@@ -119,7 +119,7 @@ static int exec_holidays(struct cmd_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		pv_out_begin_record(ctx->out);
 		out_date(ctx->out, "date", h[i].date);
-		pv_out_str(ctx->out, "weekday", pv_weekday_name(pv_date_weekday(h[i].date)));
+		pv_out_word(ctx->out, "weekday", pv_weekday_name(pv_date_weekday(h[i].date)));
 		pv_out_str(ctx->out, "name", h[i].name);
 		pv_out_str(ctx->out, "id", h[i].id);
 		pv_out_end_record(ctx->out);
@@ -311,7 +311,7 @@ static void show_closed(struct cmd_ctx *ctx, const struct pv_calendar *cal, cons
 					pv_date_weekday(d) <= PV_FRIDAY;
 			}
 		pv_out_begin_record(ctx->out);
-		pv_out_str(ctx->out, "kind", pv_span_kind_name(s->kind));
+		pv_out_word(ctx->out, "kind", pv_span_kind_name(s->kind));
 		out_date(ctx->out, "from", s->first);
 		out_date(ctx->out, "to", s->last);
 		out_weeks(ctx->out, s);
@@ -431,7 +431,7 @@ static void out_day(struct pv_out *out, pv_date d)
 {
 	pv_out_begin_record(out);
 	out_date(out, "date", d);
-	pv_out_str(out, "weekday", pv_weekday_name(pv_date_weekday(d)));
+	pv_out_word(out, "weekday", pv_weekday_name(pv_date_weekday(d)));
 	pv_out_int(out, "week", pv_date_iso_week(d, NULL));
 	pv_out_end_record(out);
 }
@@ -543,7 +543,7 @@ static int exec_day(struct cmd_ctx *ctx, int argc, char **argv)
 		return status;
 	pv_out_begin(ctx->out, "calendar-day");
 	out_date(ctx->out, "date", d);
-	pv_out_str(ctx->out, "weekday", pv_weekday_name(pv_date_weekday(d)));
+	pv_out_word(ctx->out, "weekday", pv_weekday_name(pv_date_weekday(d)));
 	pv_out_int(ctx->out, "week", pv_date_iso_week(d, NULL));
 	pv_out_str(ctx->out, "school_year", pv_school_year_format(pv_calendar_year(cal), year));
 	pv_out_str(ctx->out, "calendar", pv_calendar_is_fallback(cal) ? "fallback" : "imported");

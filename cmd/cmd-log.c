@@ -221,7 +221,7 @@ static void emit_log_tables(struct pv_out *out, const struct pv_meeting_log *log
 		pv_out_bool(out, "person", a->is_person);
 		pv_out_str(out, "what", a->what);
 		pv_out_str(out, "due", pv_date_format(a->due, due));
-		pv_out_str(out, "status", pv_action_status_name(a->status));
+		pv_out_word(out, "status", pv_action_status_name(a->status));
 		pv_out_str(out, "done", a->done ? pv_date_format(a->done, done) : NULL);
 		pv_out_end_record(out);
 	}
@@ -249,11 +249,11 @@ static int exec_show(struct cmd_ctx *ctx, int argc, char **argv)
 	pv_out_begin(ctx->out, "meeting-log");
 	pv_out_int(ctx->out, "meeting", m->id);
 	pv_out_str(ctx->out, "unit", m->unit);
-	pv_out_str(ctx->out, "kind", pv_meeting_kind_name(m->kind));
+	pv_out_word(ctx->out, "kind", pv_meeting_kind_name(m->kind));
 	pv_out_str(ctx->out, "date", pv_date_format(m->date, date));
 	pv_out_str(ctx->out, "start", pv_time_format(m->start, start));
 	pv_out_str(ctx->out, "end", pv_time_format(m->end, end));
-	pv_out_str(ctx->out, "status", pv_meeting_status_name(m->status));
+	pv_out_word(ctx->out, "status", pv_meeting_status_name(m->status));
 	if (m->cancel_reason)
 		pv_out_str(ctx->out, "cancel_reason", m->cancel_reason);
 	pv_out_bool(ctx->out, "logged", log != NULL);
@@ -288,8 +288,8 @@ static void emit_summary(const struct pv_log_summary *s, void *arg)
 	pv_out_int(out, "id", m->id);
 	pv_out_str(out, "date", pv_date_format(m->date, date));
 	pv_out_str(out, "unit", m->unit);
-	pv_out_str(out, "kind", pv_meeting_kind_name(m->kind));
-	pv_out_str(out, "status", pv_meeting_status_name(m->status));
+	pv_out_word(out, "kind", pv_meeting_kind_name(m->kind));
+	pv_out_word(out, "status", pv_meeting_status_name(m->status));
 	pv_out_bool(out, "logged", s->logged);
 	pv_out_str(out, "leader", s->leader);
 	pv_out_int(out, "present", s->present);
@@ -384,7 +384,7 @@ static void emit_action(const struct pv_log_action_row *row, void *arg)
 	pv_out_bool(out, "person", a->is_person);
 	pv_out_str(out, "what", a->what);
 	pv_out_str(out, "due", pv_date_format(a->due, due));
-	pv_out_str(out, "status", pv_action_status_name(a->status));
+	pv_out_word(out, "status", pv_action_status_name(a->status));
 	pv_out_str(out, "done", a->done ? pv_date_format(a->done, done) : NULL);
 	pv_out_end_record(out);
 }

@@ -35,8 +35,8 @@ static void emit_meeting(struct pv_out *out, const struct pv_meeting *m)
 	pv_out_str(out, "start", pv_time_format(m->start, start));
 	pv_out_str(out, "end", pv_time_format(m->end, end));
 	pv_out_str(out, "unit", m->unit);
-	pv_out_str(out, "kind", pv_meeting_kind_name(m->kind));
-	pv_out_str(out, "status", pv_meeting_status_name(m->status));
+	pv_out_word(out, "kind", pv_meeting_kind_name(m->kind));
+	pv_out_word(out, "status", pv_meeting_status_name(m->status));
 	pv_out_bool(out, "locked", m->locked);
 	pv_out_str(out, "flags", flags);
 	if (m->host)
@@ -119,7 +119,7 @@ static void emit_summary_row(struct pv_out *out, const struct pv_meeting *const 
 	}
 	pv_out_begin_record(out);
 	pv_out_str(out, "unit", run[0]->unit);
-	pv_out_str(out, "kind", pv_meeting_kind_name(run[0]->kind));
+	pv_out_word(out, "kind", pv_meeting_kind_name(run[0]->kind));
 	pv_out_int(out, "h2", count[0]);
 	pv_out_int(out, "h1", count[1]);
 	pv_out_str(out, "first", first ? pv_date_format(first, date) : NULL);
@@ -185,7 +185,7 @@ static void emit_stats(struct pv_out *out, const struct pv_generate_result *r)
 		if (k != PV_MEETING_SYSTEMMOTE && k != PV_MEETING_GOD_OPPVEKST)
 			continue;
 		pv_out_begin_record(out);
-		pv_out_str(out, "kind", pv_meeting_kind_name((enum pv_meeting_kind)k));
+		pv_out_word(out, "kind", pv_meeting_kind_name((enum pv_meeting_kind)k));
 		pv_out_int(out, "series", sp->teams);
 		pv_out_int(out, "shortest_gap", sp->shortest_gap);
 		pv_out_num(out, "mean_gap", sp->mean_gap, 1);
@@ -376,12 +376,12 @@ static int exec_show(struct cmd_ctx *ctx, int argc, char **argv)
 	pv_out_begin(ctx->out, "meeting");
 	pv_out_int(ctx->out, "id", m->id);
 	pv_out_str(ctx->out, "unit", m->unit);
-	pv_out_str(ctx->out, "kind", pv_meeting_kind_name(m->kind));
+	pv_out_word(ctx->out, "kind", pv_meeting_kind_name(m->kind));
 	pv_out_str(ctx->out, "date", pv_date_format(m->date, date));
-	pv_out_str(ctx->out, "weekday", pv_weekday_name(pv_date_weekday(m->date)));
+	pv_out_word(ctx->out, "weekday", pv_weekday_name(pv_date_weekday(m->date)));
 	pv_out_str(ctx->out, "start", pv_time_format(m->start, start));
 	pv_out_str(ctx->out, "end", pv_time_format(m->end, end));
-	pv_out_str(ctx->out, "status", pv_meeting_status_name(m->status));
+	pv_out_word(ctx->out, "status", pv_meeting_status_name(m->status));
 	pv_out_str(ctx->out, "flags", flags);
 	pv_out_str(ctx->out, "host", m->host);
 	pv_out_str(ctx->out, "leader", m->leader);

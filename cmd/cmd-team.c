@@ -355,7 +355,7 @@ static void out_apen_dor(struct pv_out *out, const struct pv_unit *school,
 	char start[6], end[6];
 
 	pv_out_begin_map(out, "apen_dor");
-	pv_out_str(out, "weekday", pv_weekday_name(plan.weekday));
+	pv_out_word(out, "weekday", pv_weekday_name(plan.weekday));
 	pv_out_str(out, "start", pv_time_format(plan.start, start));
 	pv_out_str(out, "end", pv_time_format(plan.start + plan.minutes, end));
 	pv_out_int(out, "every_weeks", plan.every_weeks);

@@ -61,12 +61,13 @@ struct pv_calendar {
 	size_t nslots;
 };
 
+/* Data; text output shows them translated (NC_: see patvers/i18n.h). */
 static const char *const span_kind_names[] = {
-	[PV_SPAN_BREAK] = "break",
-	[PV_SPAN_DAY_OFF] = "day-off",
-	[PV_SPAN_PLANNING_DAY] = "planning-day",
-	[PV_SPAN_KINDERGARTEN] = "kindergarten-closed",
-	[PV_SPAN_KINDERGARTEN_RULE] = "kindergarten-closed-rule",
+	[PV_SPAN_BREAK] = NC_("value", "break"),
+	[PV_SPAN_DAY_OFF] = NC_("value", "day-off"),
+	[PV_SPAN_PLANNING_DAY] = NC_("value", "planning-day"),
+	[PV_SPAN_KINDERGARTEN] = NC_("value", "kindergarten-closed"),
+	[PV_SPAN_KINDERGARTEN_RULE] = NC_("value", "kindergarten-closed-rule"),
 };
 
 const char *pv_span_kind_name(enum pv_span_kind kind)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "patvers/date.h"
+#include "patvers/i18n.h"
 
 /*
  * Day numbers are converted with Howard Hinnant's days_from_civil /
@@ -203,9 +204,11 @@ pv_date pv_date_easter(int year)
 	return make_date(year, month, day);
 }
 
+/* Data; text output shows them translated (NC_: see patvers/i18n.h). */
 static const char *const english_days[7] = {
-	"monday", "tuesday", "wednesday", "thursday", "friday",
-	"saturday", "sunday",
+	NC_("value", "monday"), NC_("value", "tuesday"), NC_("value", "wednesday"),
+	NC_("value", "thursday"), NC_("value", "friday"), NC_("value", "saturday"),
+	NC_("value", "sunday"),
 };
 
 /* Norwegian Bokmål in lower-case UTF-8, then the ASCII spellings that

@@ -20,7 +20,7 @@
 
 const char *pv_action_status_name(enum pv_action_status s)
 {
-	return s == PV_ACTION_DONE ? "done" : "open";
+	return s == PV_ACTION_DONE ? NC_("value", "done") : NC_("value", "open");
 }
 
 size_t pv_log_present(const struct pv_meeting_log *log)

@@ -225,6 +225,23 @@ static void text_clean_in_place(char *s)
 			*s = ' ';
 }
 
+/* The translation of `text` under a gettext message context, or `text`. */
+static const char *in_context(const char *context, const char *text)
+{
+	char id[160];
+	size_t nc = strlen(context), nt = strlen(text);
+	const char *t;
+
+	if (nc + nt + 2 > sizeof id)
+		return text;
+	/* "context\004text": how gettext stores a message with a context */
+	memcpy(id, context, nc);
+	id[nc] = '\004';
+	memcpy(id + nc + 1, text, nt + 1);
+	t = dgettext(PV_TEXTDOMAIN, id);
+	return t == id ? text : t;
+}
+
 /*
  * A key as people read it in text output: its translation under the
  * message context "label" (po/extract collects the keys of every pv_out_*
@@ -232,14 +249,7 @@ static void text_clean_in_place(char *s)
  */
 static const char *label_of(const char *key)
 {
-	char id[128];
-	const char *t;
-
-	if (strlen(key) + sizeof "label\004" > sizeof id)
-		return key;
-	snprintf(id, sizeof id, "label\004%s", key);
-	t = dgettext(PV_TEXTDOMAIN, id);
-	return t == id ? key : t;
+	return in_context("label", key);
 }
 
 /* Writes a key as a label for people: translated, '_' read as a space. */
@@ -689,6 +699,13 @@ void pv_out_str(struct pv_out *out, const char *key, const char *value)
 {
 	if (out)
 		put(out, "pv_out_str", key, string_new(value));
+}
+
+void pv_out_word(struct pv_out *out, const char *key, const char *word)
+{
+	bool text = out && out->format == PV_FORMAT_TEXT;
+
+	pv_out_str(out, key, text && word ? in_context("value", word) : word);
 }
 
 void pv_out_int(struct pv_out *out, const char *key, long long value)

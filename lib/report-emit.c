@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "patvers/i18n.h"
 #include "report-internal.h"
 
 /* Text tables fit 80 columns with unit ids cut to this width. */
@@ -324,7 +325,8 @@ static void text_meetings(const struct pv_report *r, struct pv_out *out)
 		pv_out_int(out, "unlogged", row->unlogged);
 		pv_out_int(out, "upcoming", row->upcoming);
 		pv_out_str(out, "min", report_minimum_text(row, min));
-		pv_out_str(out, "status", total ? "-" : pv_report_status_label(row->status));
+		/* text only: for people, in their language */
+		pv_out_str(out, "status", total ? "-" : _(pv_report_status_label(row->status)));
 		pv_out_end_record(out);
 	}
 	pv_out_end_table(out);
@@ -511,11 +513,11 @@ static void emit_text(const struct pv_report *r, struct pv_out *out)
 	pv_out_str(out, "due", pv_date_format(r->due, d1));
 	pv_out_str(out, "as_of", pv_date_format(r->as_of, d1));
 	if (r->sent) {
-		snprintf(line, sizeof line, "%s by %.100s", pv_date_format(r->sent_date, d1),
+		snprintf(line, sizeof line, _("%s by %s"), pv_date_format(r->sent_date, d1),
 			 r->sent_by);
 		pv_out_str(out, "sent", line);
 	} else {
-		pv_out_str(out, "sent", "not yet");
+		pv_out_str(out, "sent", _("not yet"));
 	}
 	if (r->no_data) {
 		if (r->unit)
@@ -532,7 +534,7 @@ static void emit_text(const struct pv_report *r, struct pv_out *out)
 			continue;
 		used += snprintf(line + used, sizeof line - (size_t)used, "%s%d %s",
 				 used ? ", " : "", r->status_count[s],
-				 pv_report_status_label((enum pv_report_status)s));
+				 _(pv_report_status_label((enum pv_report_status)s)));
 	}
 	pv_out_str(out, "status", used ? line : "-");
 	if (r->suppressed)

@@ -3,11 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "patvers/i18n.h"
 #include "patvers/schedule.h"
 #include "patvers/csvio.h"
 
+/* Data; text output shows them translated (NC_: see patvers/i18n.h). */
 static const char *const kind_names[PV_MEETING_KINDS] = {
-	"systemmote", "veiledningsteam", "naervaer", "god-oppvekst", "apen-dor",
+	NC_("value", "systemmote"), NC_("value", "veiledningsteam"), NC_("value", "naervaer"),
+	NC_("value", "god-oppvekst"), NC_("value", "apen-dor"),
 };
 
 /* Norwegian spellings people type, mapped to the kinds above. */
@@ -27,7 +30,9 @@ static const struct {
 	{ "apen dor", PV_MEETING_APEN_DOR },
 };
 
-static const char *const status_names[] = { "planned", "held", "cancelled" };
+static const char *const status_names[] = {
+	NC_("value", "planned"), NC_("value", "held"), NC_("value", "cancelled"),
+};
 
 const char *pv_meeting_kind_name(enum pv_meeting_kind kind)
 {

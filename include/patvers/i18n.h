@@ -6,6 +6,10 @@
  *   _("text")    translated now
  *   N_("text")   marks a literal in a static table (the command tables'
  *                summaries and help); translate it with _() when printed
+ *   NC_("value", "planned")
+ *                marks a word of a fixed vocabulary (a status, a kind, a
+ *                weekday) that data formats keep as it is and text output
+ *                shows translated: see pv_out_word() (lib/output.c)
  *
  * Error reports need no marking: pv_error_set(), pv_error_set_at()
  * (lib/error.c), cmd_usage_error() and cmd_note() (cmd/cmd.c) and
@@ -16,7 +20,8 @@
  * helper that formats an error message must do the same and be added
  * there. Messages assembled from pieces cannot be translated: write one
  * whole sentence per message. Never translate data: JSON keys, CSV headers, record
- * keys, slugs, kind names, values — anything a script reads.
+ * keys, slugs, kind names, values — anything a script reads (text output's
+ * labels and vocabulary words are translated by the emitter, for people).
  */
 #ifndef PATVERS_I18N_H
 #define PATVERS_I18N_H
@@ -27,5 +32,6 @@
 
 #define _(s) dgettext(PV_TEXTDOMAIN, s)
 #define N_(s) (s)
+#define NC_(context, s) (s)
 
 #endif

@@ -81,6 +81,10 @@ void pv_out_begin(struct pv_out *out, const char *kind);
  * A NULL string is emitted as JSON null.
  */
 void pv_out_str(struct pv_out *out, const char *key, const char *value);
+/* A word of a fixed vocabulary (a status, a kind, a weekday; marked
+ * NC_("value", …) where it is defined): data formats write it as it is,
+ * text output in the reader's language. */
+void pv_out_word(struct pv_out *out, const char *key, const char *word);
 void pv_out_int(struct pv_out *out, const char *key, long long value);
 /* A decimal number printed with `decimals` digits after the point in
  * every format (so output never depends on float formatting): 0.2 with 2

@@ -187,14 +187,18 @@ setup() {
 	[[ "$output" == *"ingen database i '$BATS_TEST_TMPDIR/none.db' (kjør 'patvers init' først)"* ]]
 }
 
-@test "i18n: text labels, headings and yes/no follow LANG; values and data formats do not" {
+@test "i18n: text labels, headings, yes/no and vocabulary words follow LANG; data formats do not" {
 	load_holmestrand
 	pv schedule generate --year 2026/27 >/dev/null
 	run nb team show hof
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"navn:  Hof skole"* ]]
 	[[ "$output" == *"ROLLE              PERSON           NAVN"* ]]
-	[[ "$output" == *"åpen dør:"*"ukedag:"*"wednesday"* ]]   # the value is data
+	[[ "$output" == *"åpen dør:"*"ukedag:"*"onsdag"* ]]
+	run nb schedule list --unit hof --kind systemmote
+	[[ "${lines[2]}" == *"  hof    systemmøte  planlagt"* ]]
+	run en schedule list --unit hof --kind systemmote
+	[[ "${lines[2]}" == *"  hof   systemmote  planned"* ]]
 	run en team show hof
 	[[ "$output" == *"name:   Hof skole"* ]]
 	[[ "$output" == *"ROLE               PERSON           NAME"* ]]
@@ -206,5 +210,6 @@ setup() {
 	[ "$output" = "logger: (ingen)" ]
 	for f in json csv; do
 		[ "$(en --format $f team show hof)" = "$(nb --format $f team show hof)" ]
+		[ "$(en --format $f schedule list)" = "$(nb --format $f schedule list)" ]
 	done
 }
