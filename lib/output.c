@@ -381,6 +381,13 @@ struct table {
 	char **columns;        /* owned, NULL-terminated; NULL: every key */
 	char *expand_key;      /* owned; text and CSV: a row per entry of this map */
 	char *expand_column;   /* owned; the column holding the entry's key */
+	size_t nrecords;       /* begun so far */
+	/* Rendered record by record into pv_out.streamed, each record leaving
+	 * the tree once rendered: the first table in JSONL, and in CSV when
+	 * its columns are declared (else they depend on every record). A
+	 * large table would otherwise be held twice, as a tree of small
+	 * allocations and then as text. */
+	bool streamed;
 };
 
 enum out_state { ST_NEW, ST_OPEN, ST_DONE };
@@ -399,6 +406,7 @@ struct pv_out {
 	size_t ntables;
 	char **notes;
 	size_t nnotes;
+	struct buf streamed;   /* the first table rendered so far, when streamed */
 	bool failed;           /* misuse or out of memory: render nothing */
 	char failure[512];
 };
@@ -523,6 +531,7 @@ void pv_out_free(struct pv_out *out)
 	for (i = 0; i < out->nnotes; i++)
 		free(out->notes[i]);
 	free(out->notes);
+	buf_free(&out->streamed);
 	json_decref(out->root);
 	free(out);
 }
@@ -839,6 +848,21 @@ static bool copy_columns(const char *const *columns, char ***copy)
 	return true;
 }
 
+static void csv_table(const struct pv_out *out, const struct table *t, bool header,
+		      struct buf *b);
+static void jsonl_records(const json_t *records, struct buf *b);
+
+/* Renders the records a streamed table holds (at its start none: the CSV
+ * header) and takes them out of the tree. */
+static void stream_table(struct pv_out *out, struct table *t, bool header)
+{
+	if (out->format == PV_FORMAT_CSV)
+		csv_table(out, t, header, &out->streamed);
+	else
+		jsonl_records(t->records, &out->streamed);
+	json_array_clear(t->records);
+}
+
 void pv_out_begin_table(struct pv_out *out, const char *name,
 			const char *const *columns)
 {
@@ -867,8 +891,12 @@ void pv_out_begin_table(struct pv_out *out, const char *name,
 		free_strv(t.columns);
 		return;
 	}
+	t.streamed = !out->ntables && (out->format == PV_FORMAT_JSONL ||
+				       (out->format == PV_FORMAT_CSV && t.columns));
 	out->tables[out->ntables++] = t;
 	push(out, F_TABLE, t.records);
+	if (t.streamed)
+		stream_table(out, &out->tables[out->ntables - 1], true);
 }
 
 void pv_out_table_expand(struct pv_out *out, const char *key, const char *entry_column)
@@ -887,7 +915,7 @@ void pv_out_table_expand(struct pv_out *out, const char *key, const char *entry_
 		fail(out, "output misuse: %s without a key or column", call);
 		return;
 	}
-	if (t->expand_key || json_array_size(t->records)) {
+	if (t->expand_key || t->nrecords) {
 		fail(out, "output misuse: %s after records or twice", call);
 		return;
 	}
@@ -918,12 +946,16 @@ void pv_out_begin_record(struct pv_out *out)
 		fail_oom(out);
 		return;
 	}
+	out->tables[out->ntables - 1].nrecords++;
 	push(out, F_RECORD, rec);
 }
 
 void pv_out_end_record(struct pv_out *out)
 {
 	pop(out, F_RECORD, "pv_out_end_record");
+	/* popped (else it failed): the record's table is the last one */
+	if (out && !out->failed && out->tables[out->ntables - 1].streamed)
+		stream_table(out, &out->tables[out->ntables - 1], false);
 }
 
 static char *vformat(const char *fmt, va_list ap)
@@ -1111,20 +1143,34 @@ static void render_json(const struct pv_out *out, struct buf *b)
 	buf_putc(b, '\n');
 }
 
-static void render_jsonl(const struct pv_out *out, struct buf *b)
+static void jsonl_records(const json_t *records, struct buf *b)
 {
-	const json_t *records;
 	size_t i;
 
-	if (!out->ntables) {
-		json_put(b, out->root, 0, false, true);
-		buf_putc(b, '\n');
-		return;
-	}
-	records = out->tables[0].records;
 	for (i = 0; i < json_array_size(records); i++) {
 		json_put(b, json_array_get(records, i), 0, false, true);
 		buf_putc(b, '\n');
+	}
+}
+
+/* What a streamed table rendered as its records ended. */
+static void put_streamed(const struct pv_out *out, struct buf *b)
+{
+	if (out->streamed.oom)
+		b->oom = true;
+	else
+		buf_add(b, out->streamed.s, out->streamed.len);
+}
+
+static void render_jsonl(const struct pv_out *out, struct buf *b)
+{
+	if (!out->ntables) {
+		json_put(b, out->root, 0, false, true);
+		buf_putc(b, '\n');
+	} else if (out->tables[0].streamed) {
+		put_streamed(out, b);
+	} else {
+		jsonl_records(out->tables[0].records, b);
 	}
 }
 
@@ -1533,7 +1579,8 @@ static void csv_document(const struct pv_out *out, struct buf *b)
 	buf_free(&path);
 }
 
-static void csv_rows(const struct pv_out *out, const struct table *t, struct buf *b)
+static void csv_rows(const struct pv_out *out, const struct table *t, bool header,
+		     struct buf *b)
 {
 	struct columns c;
 	size_t i, r;
@@ -1543,12 +1590,12 @@ static void csv_rows(const struct pv_out *out, const struct table *t, struct buf
 		b->oom = true;
 		return;
 	}
-	for (i = 0; i < c.n; i++) {
+	for (i = 0; header && i < c.n; i++) {
 		if (i)
 			buf_putc(b, out->sep);
 		csv_field(b, c.names[i], out->sep, true);
 	}
-	if (c.n)
+	if (header && c.n)
 		buf_puts(b, "\r\n");
 	for (r = 0; c.n && r < json_array_size(t->records); r++) {
 		const json_t *rec = json_array_get(t->records, r);
@@ -1563,7 +1610,9 @@ static void csv_rows(const struct pv_out *out, const struct table *t, struct buf
 	columns_release(t, &c);
 }
 
-static void csv_table(const struct pv_out *out, const struct table *t, struct buf *b)
+/* The table's rows, after its header row when `header`. */
+static void csv_table(const struct pv_out *out, const struct table *t, bool header,
+		      struct buf *b)
 {
 	struct table view;
 
@@ -1571,7 +1620,7 @@ static void csv_table(const struct pv_out *out, const struct table *t, struct bu
 		b->oom = true;
 		return;
 	}
-	csv_rows(out, &view, b);
+	csv_rows(out, &view, header, b);
 	view_release(t, &view);
 }
 
@@ -1579,10 +1628,12 @@ static void render_csv(const struct pv_out *out, struct buf *b)
 {
 	if (out->excel)
 		buf_puts(b, "\xEF\xBB\xBF");
-	if (out->ntables)
-		csv_table(out, &out->tables[0], b);
-	else
+	if (!out->ntables)
 		csv_document(out, b);
+	else if (out->tables[0].streamed)
+		put_streamed(out, b);
+	else
+		csv_table(out, &out->tables[0], true, b);
 }
 
 /* ---- text ---- */
