@@ -77,7 +77,8 @@ struct school {
 	char short_name[40];
 	uint64_t open[(YEAR_DAYS + 63) / 64];
 	uint16_t *before; /* before[i]: school days in [0, i); ndays + 1 entries */
-	uint16_t *list;   /* the school days, ascending; before[ndays] entries */
+	uint16_t *list;   /* the school days, ascending; before[ndays] entries
+			   * (both the common ones when shared) */
 	bool shared;      /* its school days are the common ones */
 };
 
@@ -159,6 +160,9 @@ struct pv_fravaer {
 	size_t nschool_slots;
 	size_t last_slot;         /* the previous row's school's slot, + 1 */
 	uint64_t common_open[(YEAR_DAYS + 63) / 64];
+	/* Most schools have the common school days: one copy of their index
+	 * stays in the cache while the criteria walk pupil after pupil. */
+	uint16_t *common_before, *common_list;
 
 	struct student *students;
 	size_t nstudents, student_cap;
@@ -408,24 +412,45 @@ static const char *school_name(const struct school *s)
 	return s->len < sizeof s->short_name ? s->short_name : s->long_name;
 }
 
-/* The school days of `name` from 1 August to as_of, from the calendar. */
-static enum pv_status school_days(struct pv_fravaer *f, struct school *s,
-				  struct pv_error *err)
+static bool day_open(const uint64_t *days, int i)
+{
+	return days[i / 64] >> (i % 64) & 1;
+}
+
+/* The index of the school days in `open` (the first ndays days): before
+ * and list as in struct school; false when out of memory (the caller
+ * frees what was made). */
+static bool index_days(const uint64_t *open, int ndays, uint16_t **before, uint16_t **list)
 {
 	int n = 0;
 
-	s->before = malloc((size_t)(f->ndays + 1) * sizeof *s->before);
-	s->list = malloc((size_t)(f->ndays ? f->ndays : 1) * sizeof *s->list);
-	if (!s->before || !s->list)
-		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
-	for (int i = 0; i < f->ndays; i++) {
-		s->before[i] = (uint16_t)n;
-		if (pv_calendar_is_school_day(f->cal, school_name(s), f->first + i)) {
-			s->list[n++] = (uint16_t)i;
-			s->open[i / 64] |= 1ull << (i % 64);
-		}
+	*before = malloc((size_t)(ndays + 1) * sizeof **before);
+	*list = malloc((size_t)(ndays ? ndays : 1) * sizeof **list);
+	if (!*before || !*list)
+		return false;
+	for (int i = 0; i < ndays; i++) {
+		(*before)[i] = (uint16_t)n;
+		if (day_open(open, i))
+			(*list)[n++] = (uint16_t)i;
 	}
-	s->before[f->ndays] = (uint16_t)n;
+	(*before)[ndays] = (uint16_t)n;
+	return true;
+}
+
+/* The school days of the school from 1 August to as_of, from the calendar. */
+static enum pv_status school_days(struct pv_fravaer *f, struct school *s,
+				  struct pv_error *err)
+{
+	for (int i = 0; i < f->ndays; i++)
+		if (pv_calendar_is_school_day(f->cal, school_name(s), f->first + i))
+			s->open[i / 64] |= 1ull << (i % 64);
+	s->shared = memcmp(s->open, f->common_open, sizeof s->open) == 0;
+	if (s->shared) {
+		s->before = f->common_before;
+		s->list = f->common_list;
+	} else if (!index_days(s->open, f->ndays, &s->before, &s->list)) {
+		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
+	}
 	return PV_OK;
 }
 
@@ -513,7 +538,6 @@ static enum pv_status school_add(struct pv_fravaer *f, uint32_t h, const char *n
 	st = school_days(f, s, err);
 	if (st != PV_OK)
 		return st;
-	s->shared = memcmp(s->open, f->common_open, sizeof s->open) == 0;
 	school_slot_put(f->school_slots, f->nschool_slots, s, f->nschools - 1);
 	return PV_OK;
 }
@@ -545,11 +569,6 @@ found:
 	*out = f->school_slots[k].index - 1;
 	*days = slot_days(f, &f->school_slots[k]);
 	return PV_OK;
-}
-
-static bool day_open(const uint64_t *days, int i)
-{
-	return days[i / 64] >> (i % 64) & 1;
 }
 
 /* ---- students ---- */
@@ -1256,8 +1275,9 @@ enum pv_status pv_fravaer_new(const struct pv_fravaer_options *opts,
 	for (int i = 0; i < f->ndays; i++)
 		if (pv_calendar_is_school_day(cal, NULL, f->first + i))
 			f->common_open[i / 64] |= 1ull << (i % 64);
-	if (opts->school && !(f->only_school = strdup(opts->school))) {
-		free(f);
+	if (!index_days(f->common_open, f->ndays, &f->common_before, &f->common_list) ||
+	    (opts->school && !(f->only_school = strdup(opts->school)))) {
+		pv_fravaer_free(f);
 		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
 	}
 	*out = f;
@@ -1281,9 +1301,13 @@ void pv_fravaer_free(struct pv_fravaer *f)
 	free(f->slots);
 	for (size_t i = 0; i < f->nschools; i++) {
 		free(f->schools[i].long_name);
-		free(f->schools[i].before);
-		free(f->schools[i].list);
+		if (!f->schools[i].shared) {
+			free(f->schools[i].before);
+			free(f->schools[i].list);
+		}
 	}
+	free(f->common_before);
+	free(f->common_list);
 	free(f->schools);
 	free(f->school_slots);
 	free_chunks(f->arena);
