@@ -175,6 +175,26 @@ static char *utf8_clean(const char *s)
 	return b.s;
 }
 
+/* s itself when it is all valid UTF-8, as nearly every string is, else a
+ * cleaned copy left in *copy for the caller to free; NULL when out of
+ * memory. Spares a copy per emitted key and string. */
+static const char *utf8_valid_or_clean(const char *s, char **copy)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+
+	*copy = NULL;
+	while (n) {
+		size_t len = utf8_len(p, n);
+
+		if (!len)
+			return *copy = utf8_clean(s);
+		p += len;
+		n -= len;
+	}
+	return s;
+}
+
 /* Marks that take no column of their own (combining accents, as in
  * decomposed "å" from macOS files; zero-width spaces; BOM). */
 static bool zero_width(unsigned long cp)
@@ -581,14 +601,15 @@ void pv_out_begin(struct pv_out *out, const char *kind)
 static json_t *put_field(struct pv_out *out, const char *call, json_t *obj,
 			 const char *key, json_t *v)
 {
-	char *k;
+	const char *k;
+	char *copy;
 
 	if (!key) {
 		json_decref(v);
 		fail(out, "output misuse: %s without a key", call);
 		return NULL;
 	}
-	k = utf8_clean(key);
+	k = utf8_valid_or_clean(key, &copy);
 	if (!k) {
 		json_decref(v);
 		fail_oom(out);
@@ -598,15 +619,15 @@ static json_t *put_field(struct pv_out *out, const char *call, json_t *obj,
 	if (json_object_get(obj, k)) {
 		fail(out, "output misuse: duplicate key '%s'", k);
 		json_decref(v);
-		free(k);
+		free(copy);
 		return NULL;
 	}
-	if (json_object_set_new(obj, k, v)) {   /* frees v on failure */
-		free(k);
+	if (json_object_set_new_nocheck(obj, k, v)) {   /* frees v on failure */
+		free(copy);
 		fail_oom(out);
 		return NULL;
 	}
-	free(k);
+	free(copy);
 	return v;
 }
 
@@ -664,16 +685,17 @@ static void pop(struct pv_out *out, enum frame_kind kind, const char *call)
 
 static json_t *string_new(const char *value)
 {
-	char *clean;
+	const char *clean;
+	char *copy;
 	json_t *s;
 
 	if (!value)
 		return json_null();
-	clean = utf8_clean(value);
+	clean = utf8_valid_or_clean(value, &copy);
 	if (!clean)
 		return NULL;
-	s = json_string(clean);
-	free(clean);
+	s = json_string_nocheck(clean);
+	free(copy);
 	return s;
 }
 
@@ -1472,16 +1494,17 @@ static bool csv_needs_quotes(const char *s, char sep)
 static void csv_field(struct buf *b, const char *s, char sep, bool guard)
 {
 	bool quote = csv_needs_quotes(s, sep);
+	const char *q;
 
 	if (quote)
 		buf_putc(b, '"');
 	if (guard && formula_start(s[0]))
 		buf_putc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *s);
+	for (; (q = strchr(s, '"')); s = q + 1) {   /* each quote doubled */
+		buf_add(b, s, (size_t)(q - s) + 1);
+		buf_putc(b, '"');
 	}
+	buf_puts(b, s);
 	if (quote)
 		buf_putc(b, '"');
 }
@@ -1512,9 +1535,19 @@ void pv_csv_write_field(FILE *fp, const char *value, char sep)
  * guard, or -5 would turn into text. Everything else is guarded. */
 static void csv_cell(struct buf *b, const json_t *v, char sep)
 {
-	char *s = cell_string(v, &csv_style, false);
+	char *s;
 	bool plain = is_number(v) || (v && json_is_boolean(v));
 
+	/* the common cells, without a copy made by cell_string */
+	if (v && json_is_string(v)) {
+		csv_field(b, json_string_value(v), sep, true);
+		return;
+	}
+	if (num_text(v)) {
+		csv_field(b, num_text(v), sep, false);
+		return;
+	}
+	s = cell_string(v, &csv_style, false);
 	if (!s) {
 		b->oom = true;
 		return;
