@@ -98,45 +98,39 @@ static bool plain_word(const unsigned char *s)
 	return !(v & HIGHS) && !((v - 0x20 * ONES) & ~v & HIGHS);
 }
 
-/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static bool valid_utf8(const unsigned char *s, size_t n)
+/* The length of the strict UTF-8 sequence at s (n bytes left; no overlong
+ * forms, no surrogates, nothing above U+10FFFF), 0 when there is none. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
 {
-	size_t i = 0;
+	unsigned char c = s[0];
+	size_t len;
+	unsigned int cp;
 
-	while (i < n) {
-		unsigned char c = s[i];
-		size_t len;
-		unsigned int cp;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
-			return false;
-		}
-		if (i + len > n)
-			return false;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += len;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
 	}
-	return true;
+	if (len > n)
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[k] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
 }
 
 /* ---- batches ---- */
@@ -310,18 +304,28 @@ static void fail_oom(struct reader *r)
 static const char *field_problem(const unsigned char *s, size_t len, long *breaks)
 {
 	size_t i = 0;
+	bool nul = false, bad = false;
 
 	while (i + 8 <= len && plain_word(s + i))
 		i += 8;
 	while (i < len && s[i] >= 0x20 && s[i] < 0x80)   /* the short tail of most fields */
 		i++;
-	if (i == len)
-		return "";
-	if (memchr(s + i, '\0', len - i))
+	/* the rest in one pass (a NUL is reported before bad UTF-8); a bad
+	 * byte is passed one at a time, so every NUL and LF is seen */
+	while (i < len) {
+		size_t n = utf8_seq(s + i, len - i);
+
+		if (!n)
+			bad = true;
+		else if (s[i] == '\0')
+			nul = true;
+		else if (s[i] == '\n')
+			++*breaks;
+		i += n ? n : 1;
+	}
+	if (nul)
 		return "NUL byte in field";
-	for (const unsigned char *p = s + i; (p = memchr(p, '\n', (size_t)(s + len - p))); p++)
-		++*breaks;
-	if (!valid_utf8(s + i, len - i))
+	if (bad)
 		return "not valid UTF-8 (if the file is from Excel, convert it with "
 		       "'iconv -f WINDOWS-1252 -t UTF-8')";
 	return "";

@@ -677,7 +677,8 @@ static struct day *student_day(struct pv_fravaer *f, struct student *st, int i)
 		st->days = grown;
 		st->cap = (uint16_t)(DAY_MIN_CAP << cls);
 	}
-	memmove(&st->days[lo + 1], &st->days[lo], (st->n - lo) * sizeof *st->days);
+	if (lo < st->n)   /* rows in date order append: no call */
+		memmove(&st->days[lo + 1], &st->days[lo], (st->n - lo) * sizeof *st->days);
 	st->n++;
 	memset(&st->days[lo], 0, sizeof st->days[lo]);
 	st->days[lo].day = (uint16_t)i;
