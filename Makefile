@@ -19,8 +19,8 @@ SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-san
 CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
             -DPATVERS_VERSION='"$(VERSION)"' -DLOCALEDIR='"$(PREFIX)/share/locale"' \
             -DPATVERS_DATADIR='"$(PREFIX)/share/patvers"'
-ALL_CFLAGS = $(WARN) $(OPT) $(EXTRA_CFLAGS) $(CFLAGS) $(PKG_CFLAGS)
-ALL_LDFLAGS = $(EXTRA_CFLAGS) $(LDFLAGS)
+ALL_CFLAGS = -pthread $(WARN) $(OPT) $(EXTRA_CFLAGS) $(CFLAGS) $(PKG_CFLAGS)
+ALL_LDFLAGS = -pthread $(EXTRA_CFLAGS) $(LDFLAGS)
 
 LIB_SRC  := $(sort $(wildcard lib/*.c))
 CMD_SRC  := $(sort $(wildcard cmd/*.c))

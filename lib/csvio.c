@@ -1,6 +1,7 @@
-/* CSV input: libcsv in strict mode, streamed line by line for positions. */
+/* CSV input: libcsv in strict mode, fed whole chunks; records reach the caller in batches. */
 #include <csv.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,162 +13,337 @@
 #define MAX_FIELDS 4096
 #define CHUNK (256 * 1024)
 
-struct reader {
-	struct csv_parser parser;
-	const char *filename;
+/* A batch is handed over when it holds this many records or bytes: few
+ * enough to stay in the CPU cache, many enough that handing over costs
+ * nothing per record. */
+#define BATCH_RECORDS 1024
+#define BATCH_BYTES (64 * 1024)
+
+/* Records parsed and not yet given to the callback. Their fields lie back
+ * to back in `bytes`, each NUL-terminated: the one copy out of libcsv's
+ * buffer, which it reuses for the next field. */
+struct batch {
+	char *bytes;
+	size_t nbytes, bytes_cap;
+	size_t *starts;           /* per field: its offset in bytes */
+	size_t *lengths;
+	size_t nfields, fields_cap;
+	struct span {
+		long line;
+		size_t first, n;      /* its fields: starts[first .. first + n) */
+	} *records;
+	size_t nrecords, records_cap;
+};
+
+/* The caller's side: the callback and what it needs. */
+struct consumer {
 	pv_csv_record_fn fn;
 	void *arg;
 	struct pv_error *err;
 	enum pv_status status;
+	char **fields;            /* one record's fields, pointing into a batch */
+	size_t cap;
+};
 
-	long line;            /* line being fed */
-	long record_line;     /* line the current record started on */
-	bool at_record_start; /* the next non-blank line starts a record */
-	bool record_ended;    /* cb2 fired while feeding the current line */
+/* The parsing side. Its error stays its own until every record before
+ * the one at fault has been given to the callback, which may fail first. */
+struct reader {
+	struct csv_parser parser;
+	const char *filename;
+	struct pv_error err;
+	enum pv_status status;
+	bool stop;                /* the callback failed: parse no further */
+
+	long line;                /* 1 + the line breaks parsed so far */
+	long record_line;         /* line the record being parsed starts on */
 	bool sep_known;
 	bool bom_checked;
 
-	/* Field buffers live as long as the reader and are reused record
-	 * after record: a malloc and free per field was a third of the time
-	 * of reading a large file. */
-	char **fields;
-	size_t *lengths;
-	size_t *sizes;        /* allocated bytes of fields[i] */
-	size_t nfields, cap;
+	struct batch *batch;      /* being filled */
+	size_t first;             /* the current record's first field in it */
+	struct consumer *to;      /* handed over to at once, or */
+	struct pipe *pipe;        /* through the batches of a pipeline */
+};
+
+/*
+ * Reading a stream, libcsv runs in a thread of its own and the callback
+ * in the caller's: parsing is most of the work, and the callback gets the
+ * same records in the same order as without the thread. The batches go
+ * round a ring: the parser fills one while the callback takes another.
+ */
+#define RING 4
+
+struct pipe {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct batch ring[RING];
+	size_t filled, taken;     /* batches handed over, given back: ever */
+	bool done;                /* the parser has handed over its last */
+	bool stop;                /* the callback failed */
+	struct reader *r;
+	FILE *fp;
+	char *buf;
 };
 
 #define ONES  0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
 
-/* True when the 8 bytes at s are all ASCII and none is NUL: the common
- * case, checked a word at a time. */
+/* True when the 8 bytes at s are all printable ASCII (no control byte:
+ * no NUL, no line break): the common case, checked a word at a time. */
 static bool plain_word(const unsigned char *s)
 {
 	uint64_t v;
 
 	memcpy(&v, s, sizeof v);
-	return !(v & HIGHS) && !((v - ONES) & ~v & HIGHS);
+	return !(v & HIGHS) && !((v - 0x20 * ONES) & ~v & HIGHS);
 }
 
-/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static bool valid_utf8(const unsigned char *s, size_t n)
+/* The length of the strict UTF-8 sequence at s (n bytes left; no overlong
+ * forms, no surrogates, nothing above U+10FFFF), 0 when there is none. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
 {
-	size_t i = 0;
+	unsigned char c = s[0];
+	size_t len;
+	unsigned int cp;
 
-	while (i < n) {
-		unsigned char c = s[i];
-		size_t len;
-		unsigned int cp;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[k] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
 
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
+/* ---- batches ---- */
+
+static bool batch_room(struct batch *b, size_t len)
+{
+	if (b->nfields == b->fields_cap) {
+		size_t cap = b->fields_cap ? b->fields_cap * 2 : 64;
+		size_t *starts = realloc(b->starts, cap * sizeof *starts), *lengths;
+
+		if (!starts)
 			return false;
-		}
-		if (i + len > n)
+		b->starts = starts;
+		lengths = realloc(b->lengths, cap * sizeof *lengths);
+		if (!lengths)
 			return false;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
+		b->lengths = lengths;
+		b->fields_cap = cap;
+	}
+	if (b->bytes_cap - b->nbytes < len + 1) {
+		size_t cap = b->bytes_cap ? b->bytes_cap : 4096;
+		char *bytes;
+
+		while (cap - b->nbytes < len + 1)
+			cap *= 2;
+		bytes = realloc(b->bytes, cap);
+		if (!bytes)
 			return false;
-		i += len;
+		b->bytes = bytes;
+		b->bytes_cap = cap;
 	}
 	return true;
+}
+
+static bool batch_add_record(struct batch *b, long line, size_t first)
+{
+	if (b->nrecords == b->records_cap) {
+		size_t cap = b->records_cap ? b->records_cap * 2 : 64;
+		struct span *records = realloc(b->records, cap * sizeof *records);
+
+		if (!records)
+			return false;
+		b->records = records;
+		b->records_cap = cap;
+	}
+	b->records[b->nrecords++] = (struct span){ line, first, b->nfields - first };
+	return true;
+}
+
+static bool batch_full(const struct batch *b)
+{
+	return b->nrecords >= BATCH_RECORDS || b->nbytes >= BATCH_BYTES;
+}
+
+static void batch_clear(struct batch *b)
+{
+	b->nbytes = b->nfields = b->nrecords = 0;
+}
+
+static void batch_free(struct batch *b)
+{
+	free(b->bytes);
+	free(b->starts);
+	free(b->lengths);
+	free(b->records);
+}
+
+/* Gives the batch's records to the callback, in order, until one fails. */
+static void deliver(struct consumer *c, struct batch *b)
+{
+	for (size_t r = 0; r < b->nrecords && c->status == PV_OK; r++) {
+		const struct span *s = &b->records[r];
+		struct pv_csv_record rec = {
+			.line = s->line,
+			.nfields = s->n,
+			.lengths = b->lengths + s->first,
+		};
+
+		if (s->n > c->cap) {
+			size_t cap = s->n > 2 * c->cap ? s->n : 2 * c->cap;
+			char **fields = realloc(c->fields, cap * sizeof *fields);
+
+			if (!fields) {
+				c->status = pv_error_set(c->err, PV_ESOFTWARE, "out of memory");
+				break;
+			}
+			c->fields = fields;
+			c->cap = cap;
+		}
+		for (size_t k = 0; k < s->n; k++)
+			c->fields[k] = b->bytes + b->starts[s->first + k];
+		rec.fields = c->fields;
+		c->status = c->fn(&rec, c->arg, c->err);
+	}
+	batch_clear(b);
+}
+
+/* The parser's side of the ring: publishes the batch, waits for room. */
+static void pipe_put(struct pipe *p, struct reader *r)
+{
+	pthread_mutex_lock(&p->lock);
+	p->filled++;
+	pthread_cond_broadcast(&p->changed);
+	while (p->filled - p->taken == RING && !p->stop)
+		pthread_cond_wait(&p->changed, &p->lock);
+	r->stop = p->stop;
+	pthread_mutex_unlock(&p->lock);
+	r->batch = &p->ring[p->filled % RING];
+}
+
+/* The callback's side: every batch in order, until the last or a failure. */
+static void pipe_take(struct pipe *p, struct consumer *c)
+{
+	for (;;) {
+		struct batch *b;
+
+		pthread_mutex_lock(&p->lock);
+		while (p->taken == p->filled && !p->done)
+			pthread_cond_wait(&p->changed, &p->lock);
+		b = p->taken < p->filled ? &p->ring[p->taken % RING] : NULL;
+		pthread_mutex_unlock(&p->lock);
+		if (!b)
+			return;
+		deliver(c, b);
+		pthread_mutex_lock(&p->lock);
+		p->taken++;
+		p->stop = c->status != PV_OK;
+		pthread_cond_broadcast(&p->changed);
+		pthread_mutex_unlock(&p->lock);
+		if (c->status != PV_OK)
+			return;
+	}
+}
+
+/* The filled batch goes to the callback. */
+static void hand_over(struct reader *r)
+{
+	if (r->pipe) {
+		pipe_put(r->pipe, r);
+	} else {
+		deliver(r->to, r->batch);
+		r->stop = r->to->status != PV_OK;
+	}
+	r->first = 0;
+}
+
+/* ---- parsing ---- */
+
+/* The line of the record being parsed: before its first field, the line
+ * after the last line break. */
+static long record_line(const struct reader *r)
+{
+	return r->batch->nfields > r->first ? r->record_line : r->line;
 }
 
 static void fail_at(struct reader *r, long column, const char *what)
 {
 	if (r->status == PV_OK)
-		r->status = pv_error_set_at(r->err, PV_EDATA, r->filename, r->record_line,
+		r->status = pv_error_set_at(&r->err, PV_EDATA, r->filename, record_line(r),
 					    column, "%s", what);
 }
 
-static bool grow_fields(struct reader *r)
+static void fail_oom(struct reader *r)
 {
-	size_t cap = r->cap ? r->cap * 2 : 16;
-	char **fields = realloc(r->fields, cap * sizeof *fields);
-	size_t *lengths, *sizes;
-
-	if (!fields)
-		return false;
-	r->fields = fields;
-	lengths = realloc(r->lengths, cap * sizeof *lengths);
-	if (!lengths)
-		return false;
-	r->lengths = lengths;
-	sizes = realloc(r->sizes, cap * sizeof *sizes);
-	if (!sizes)
-		return false;
-	r->sizes = sizes;
-	for (size_t i = r->cap; i < cap; i++) {
-		r->fields[i] = NULL;
-		r->sizes[i] = 0;
-	}
-	r->cap = cap;
-	return true;
+	if (r->status == PV_OK)
+		r->status = pv_error_set(&r->err, PV_ESOFTWARE, "out of memory");
 }
 
-/* Checks one field: "" when it is fine, else what is wrong. */
-static const char *field_problem(const unsigned char *s, size_t len)
+/* Checks one field and counts the line breaks in it (only a quoted field
+ * has any): "" when it is fine, else what is wrong. */
+static const char *field_problem(const unsigned char *s, size_t len, long *breaks)
 {
 	size_t i = 0;
+	bool nul = false, bad = false;
 
 	while (i + 8 <= len && plain_word(s + i))
 		i += 8;
-	while (i < len && s[i] && s[i] < 0x80)   /* the short tail of most fields */
+	while (i < len && s[i] >= 0x20 && s[i] < 0x80)   /* the short tail of most fields */
 		i++;
-	if (i == len)
-		return "";
-	if (memchr(s + i, '\0', len - i))
+	/* the rest in one pass (a NUL is reported before bad UTF-8); a bad
+	 * byte is passed one at a time, so every NUL and LF is seen */
+	while (i < len) {
+		size_t n = utf8_seq(s + i, len - i);
+
+		if (!n)
+			bad = true;
+		else if (s[i] == '\0')
+			nul = true;
+		else if (s[i] == '\n')
+			++*breaks;
+		i += n ? n : 1;
+	}
+	if (nul)
 		return "NUL byte in field";
-	if (!valid_utf8(s + i, len - i))
+	if (bad)
 		return "not valid UTF-8 (if the file is from Excel, convert it with "
 		       "'iconv -f WINDOWS-1252 -t UTF-8')";
 	return "";
-}
-
-/* Room for len + 1 bytes in field buffer i. */
-static bool field_room(struct reader *r, size_t i, size_t len)
-{
-	size_t size = r->sizes[i] ? r->sizes[i] : 32;
-	char *p;
-
-	if (r->sizes[i] > len)
-		return true;
-	while (size <= len)
-		size *= 2;
-	p = realloc(r->fields[i], size);
-	if (!p)
-		return false;
-	r->fields[i] = p;
-	r->sizes[i] = size;
-	return true;
 }
 
 /* libcsv: one field ended. */
 static void on_field(void *data, size_t len, void *arg)
 {
 	struct reader *r = arg;
+	struct batch *b = r->batch;
+	size_t i = b->nfields - r->first;
 	const char *problem;
-	size_t i = r->nfields;
+	long breaks = 0;
 
-	if (r->status != PV_OK)
+	if (r->status != PV_OK || r->stop)
 		return;
+	if (i == 0)
+		r->record_line = r->line;
 	if (i >= MAX_FIELDS) {
 		fail_at(r, (long)i + 1, "too many fields in one record");
 		return;
@@ -176,54 +352,44 @@ static void on_field(void *data, size_t len, void *arg)
 		fail_at(r, (long)i + 1, "field longer than 65536 bytes");
 		return;
 	}
-	problem = field_problem(data, len);
+	problem = field_problem(data, len, &breaks);
 	if (*problem) {
 		fail_at(r, (long)i + 1, problem);
 		return;
 	}
-	if ((i == r->cap && !grow_fields(r)) || !field_room(r, i, len)) {
-		r->status = pv_error_set(r->err, PV_ESOFTWARE, "out of memory");
+	if (!batch_room(b, len)) {
+		fail_oom(r);
 		return;
 	}
-	memcpy(r->fields[i], data, len);
-	r->fields[i][len] = '\0';
-	r->lengths[i] = len;
-	r->nfields++;
-	r->at_record_start = false;
+	memcpy(b->bytes + b->nbytes, data, len);
+	b->bytes[b->nbytes + len] = '\0';
+	b->starts[b->nfields] = b->nbytes;
+	b->lengths[b->nfields++] = len;
+	b->nbytes += len + 1;
+	r->line += breaks;
 }
 
-static void clear_fields(struct reader *r)
-{
-	r->nfields = 0;
-}
-
-static void free_fields(struct reader *r)
-{
-	for (size_t i = 0; i < r->cap; i++)
-		free(r->fields[i]);
-	free(r->fields);
-	free(r->lengths);
-	free(r->sizes);
-}
-
-/* libcsv: one record ended. */
+/* libcsv: one record ended, or (CSV_REPALL_NL) a line break outside any
+ * record: every unquoted LF comes here, so the lines can be counted
+ * although libcsv is fed whole chunks. */
 static void on_record(int terminator, void *arg)
 {
 	struct reader *r = arg;
+	struct batch *b = r->batch;
 
-	(void)terminator;
-	if (r->status == PV_OK && r->nfields > 0) {
-		struct pv_csv_record rec = {
-			.line = r->record_line,
-			.nfields = r->nfields,
-			.fields = r->fields,
-			.lengths = r->lengths,
-		};
-		r->status = r->fn(&rec, r->arg, r->err);
+	if (r->status != PV_OK || r->stop)
+		return;
+	if (b->nfields > r->first) {
+		if (!batch_add_record(b, r->record_line, r->first)) {
+			fail_oom(r);
+			return;
+		}
+		r->first = b->nfields;
 	}
-	clear_fields(r);
-	r->record_ended = true;
-	r->at_record_start = true;
+	if (terminator == '\n')
+		r->line++;
+	if (batch_full(b))
+		hand_over(r);
 }
 
 /* The separator is ';' when the header line has more semicolons than
@@ -245,141 +411,163 @@ static void detect_separator(struct reader *r, const char *line, size_t len)
 	r->sep_known = true;
 }
 
-static bool blank_line(const char *line, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (line[i] != '\r' && line[i] != '\n')
-			return false;
-	return true;
-}
-
-/* Feeds one line (with its '\n', if any) to the parser. */
-static void feed_line(struct reader *r, const char *line, size_t len)
+/* Feeds one chunk to the parser; the header line decides the separator
+ * (lines of nothing but line breaks before it do not count). */
+static void feed(struct reader *r, const char *data, size_t len)
 {
 	if (!r->bom_checked) {
 		r->bom_checked = true;
-		if (len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
-			line += 3;
+		if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+			data += 3;
 			len -= 3;
 		}
 	}
-	if (!r->sep_known && !blank_line(line, len))
-		detect_separator(r, line, len);
-	r->record_ended = false;
-	if (r->at_record_start)
-		r->record_line = r->line;
-	if (csv_parse(&r->parser, line, len, on_field, on_record, r) != len &&
-	    r->status == PV_OK)
-		fail_at(r, (long)r->nfields + 1,
+	if (!r->sep_known) {
+		size_t start = 0;
+
+		while (start < len && (data[start] == '\r' || data[start] == '\n'))
+			start++;
+		if (start < len) {
+			const char *nl = memchr(data + start, '\n', len - start);
+
+			detect_separator(r, data + start,
+					 nl ? (size_t)(nl - data) - start : len - start);
+		}
+	}
+	if (csv_parse(&r->parser, data, len, on_field, on_record, r) != len &&
+	    r->status == PV_OK && !r->stop)
+		fail_at(r, (long)(r->batch->nfields - r->first) + 1,
 			csv_error(&r->parser) == CSV_EPARSE ?
 			"malformed CSV: a quote inside an unquoted field or text after a "
 			"closing quote" : csv_strerror(csv_error(&r->parser)));
+	/* a field still open at the end of the chunk must not grow unbounded */
 	if (r->status == PV_OK && r->parser.entry_pos > MAX_FIELD_BYTES)
-		fail_at(r, (long)r->nfields + 1, "field longer than 65536 bytes");
-	/* A line that ends inside a quoted field continues the record. */
-	if (!r->record_ended && !blank_line(line, len))
-		r->at_record_start = false;
-	if (len && line[len - 1] == '\n')
-		r->line++;
+		fail_at(r, (long)(r->batch->nfields - r->first) + 1,
+			"field longer than 65536 bytes");
 }
 
-static void feed(struct reader *r, const char *data, size_t len)
-{
-	while (len && r->status == PV_OK) {
-		const char *nl = memchr(data, '\n', len);
-		size_t n = nl ? (size_t)(nl - data) + 1 : len;
-
-		feed_line(r, data, n);
-		data += n;
-		len -= n;
-	}
-}
-
-static enum pv_status start(struct reader *r, const char *filename, pv_csv_record_fn fn,
-			    void *arg, struct pv_error *err)
+static bool start(struct reader *r, struct batch *b, struct consumer *to,
+		  const char *filename)
 {
 	memset(r, 0, sizeof *r);
 	r->filename = filename;
-	r->fn = fn;
-	r->arg = arg;
-	r->err = err;
 	r->line = 1;
 	r->record_line = 1;
-	r->at_record_start = true;
-	if (csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI) != 0)
-		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
+	r->batch = b;
+	r->to = to;
+	if (csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) {
+		fail_oom(r);
+		return false;
+	}
 	/* libcsv grows a field's buffer by this much at a time (128 bytes by
 	 * default): an overlong field, fed a chunk at a time before it is
 	 * refused, took thousands of reallocs, each a copy under ASan. */
 	csv_set_blk_size(&r->parser, 16 * 1024);
-	return PV_OK;
+	return true;
 }
 
-static enum pv_status finish(struct reader *r)
+/* Ends the input: the last record, the last batch. */
+static void finish(struct reader *r)
 {
-	if (r->status == PV_OK && csv_fini(&r->parser, on_field, on_record, r) != 0)
-		fail_at(r, (long)r->nfields + 1, "unterminated quoted field at the end of the file");
-	free_fields(r);
+	if (r->status == PV_OK && !r->stop &&
+	    csv_fini(&r->parser, on_field, on_record, r) != 0)
+		fail_at(r, (long)(r->batch->nfields - r->first) + 1,
+			"unterminated quoted field at the end of the file");
+	if (!r->stop)
+		hand_over(r);
 	csv_free(&r->parser);
+}
+
+/* What the read comes to: the callback's failure, else the parser's. */
+static enum pv_status outcome(struct reader *r, struct consumer *c)
+{
+	free(c->fields);
+	if (c->status != PV_OK)
+		return c->status;
+	if (r->status != PV_OK && c->err)
+		*c->err = r->err;
 	return r->status;
 }
 
 enum pv_status pv_csv_read_buffer(const char *data, size_t len, const char *filename,
 				  pv_csv_record_fn fn, void *arg, struct pv_error *err)
 {
+	struct consumer c = { .fn = fn, .arg = arg, .err = err };
+	struct batch b = { 0 };
 	struct reader r;
-	enum pv_status status = start(&r, filename, fn, arg, err);
+	enum pv_status st;
 
-	if (status != PV_OK)
-		return status;
-	feed(&r, data, len);
-	return finish(&r);
+	/* in the chunks a stream is read in, so both find the same errors */
+	if (start(&r, &b, &c, filename)) {
+		for (size_t at = 0; at < len && r.status == PV_OK && !r.stop; at += CHUNK)
+			feed(&r, data + at, len - at < CHUNK ? len - at : CHUNK);
+		finish(&r);
+	}
+	st = outcome(&r, &c);
+	batch_free(&b);
+	return st;
 }
 
-static const char *last_newline(const char *buf, size_t len)
+/* Parses all of fp, then hands over the last batch. */
+static void read_stream(struct reader *r, FILE *fp, char *buf)
 {
-	while (len--)
-		if (buf[len] == '\n')
-			return buf + len;
+	while (r->status == PV_OK && !r->stop) {
+		size_t n = fread(buf, 1, CHUNK, fp);
+
+		if (n)
+			feed(r, buf, n);
+		if (n < CHUNK && ferror(fp))
+			r->status = pv_error_set(&r->err, PV_EIO, "cannot read '%s': %s",
+						 r->filename, strerror(errno));
+		else if (n < CHUNK)
+			break;
+	}
+	finish(r);
+}
+
+/* The parser's thread. */
+static void *parse_thread(void *arg)
+{
+	struct pipe *p = arg;
+
+	read_stream(p->r, p->fp, p->buf);
+	pthread_mutex_lock(&p->lock);
+	p->done = true;
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
 	return NULL;
 }
 
 enum pv_status pv_csv_read(FILE *fp, const char *filename, pv_csv_record_fn fn,
 			   void *arg, struct pv_error *err)
 {
+	struct consumer c = { .fn = fn, .arg = arg, .err = err };
+	struct pipe p = { .lock = PTHREAD_MUTEX_INITIALIZER,
+			  .changed = PTHREAD_COND_INITIALIZER, .fp = fp };
 	struct reader r;
-	enum pv_status status = start(&r, filename, fn, arg, err);
-	char *buf = malloc(CHUNK);
-	size_t carry = 0;
+	pthread_t thread;
+	enum pv_status st;
 
-	if (status != PV_OK) {
-		free(buf);
-		return status;
-	}
-	if (!buf)
-		r.status = pv_error_set(err, PV_ESOFTWARE, "out of memory");
-	/* Whole lines are fed; a partial last line waits for the next read. */
-	while (r.status == PV_OK) {
-		size_t n = fread(buf + carry, 1, CHUNK - carry, fp), have = carry + n;
-		const char *last_nl;
-		size_t whole;
-
-		if (n == 0) {
-			if (ferror(fp))
-				r.status = pv_error_set(err, PV_EIO, "cannot read '%s': %s",
-							filename, strerror(errno));
-			else
-				feed(&r, buf, have);
-			break;
+	p.r = &r;
+	p.buf = malloc(CHUNK);
+	if (!p.buf)
+		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
+	if (start(&r, &p.ring[0], &c, filename)) {
+		r.pipe = &p;
+		if (pthread_create(&thread, NULL, parse_thread, &p) == 0) {
+			pipe_take(&p, &c);
+			pthread_join(thread, NULL);
+		} else {
+			/* no thread to be had: the same, one batch at a time */
+			r.pipe = NULL;
+			read_stream(&r, fp, p.buf);
 		}
-		last_nl = last_newline(buf, have);
-		whole = last_nl ? (size_t)(last_nl - buf) + 1 : (have == CHUNK ? have : 0);
-		feed(&r, buf, whole);
-		carry = have - whole;
-		memmove(buf, buf + whole, carry);
 	}
-	free(buf);
-	return finish(&r);
+	free(p.buf);
+	st = outcome(&r, &c);
+	for (size_t i = 0; i < RING; i++)
+		batch_free(&p.ring[i]);
+	return st;
 }
 
 char *pv_csv_trim(char *s)

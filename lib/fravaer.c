@@ -1,5 +1,6 @@
 /* Absence screening: validate registrations as they stream past, keep per pupil only the school days they touch, apply the criteria. */
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +79,8 @@ struct school {
 	char short_name[40];
 	uint64_t open[(YEAR_DAYS + 63) / 64];
 	uint16_t *before; /* before[i]: school days in [0, i); ndays + 1 entries */
-	uint16_t *list;   /* the school days, ascending; before[ndays] entries */
+	uint16_t *list;   /* the school days, ascending; before[ndays] entries
+			   * (both the common ones when shared) */
 	bool shared;      /* its school days are the common ones */
 };
 
@@ -160,6 +162,9 @@ struct pv_fravaer {
 	size_t nschool_slots;
 	size_t last_slot;         /* the previous row's school's slot, + 1 */
 	uint64_t common_open[(YEAR_DAYS + 63) / 64];
+	/* Most schools have the common school days: one copy of their index
+	 * stays in the cache while the criteria walk pupil after pupil. */
+	uint16_t *common_before, *common_list;
 
 	struct student *students;
 	size_t nstudents, student_cap;
@@ -321,14 +326,48 @@ static int days_class(uint16_t cap)
 	return cls;
 }
 
-/* FNV-1a: short ids, and fast enough that libcsv stays the bottleneck. */
-static uint32_t hash_bytes(const char *s, size_t len, uint32_t h)
+static uint64_t load64(const char *s)
 {
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
+	uint64_t v;
+
+	memcpy(&v, s, sizeof v);
+	return v;
+}
+
+static uint64_t load32(const char *s)
+{
+	uint32_t v;
+
+	memcpy(&v, s, sizeof v);
+	return v;
+}
+
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xff51afd7ed558ccdull;
+	return h ^ h >> 32;
+}
+
+/* Eight bytes at a time, the tail as overlapping loads (never past the
+ * end): every row hashes its school and its pupil, and byte-wise FNV-1a
+ * cost more than the table lookups. Only the tables' layout depends on
+ * it, never the output. */
+static uint32_t hash_bytes(const char *s, size_t len, uint64_t seed)
+{
+	uint64_t h = seed ^ len * 0x9e3779b97f4a7c15ull;
+	size_t i = 0;
+
+	for (; i + 8 < len; i += 8)
+		h = mix(h, load64(s + i));
+	if (len >= 8)
+		h = mix(h, load64(s + len - 8));
+	else if (len >= 4)
+		h = mix(h, load32(s) | load32(s + len - 4) << 32);
+	else if (len)
+		h = mix(h, (uint64_t)(unsigned char)s[0] << 16 |
+			   (uint64_t)(unsigned char)s[len / 2] << 8 | (unsigned char)s[len - 1]);
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return (uint32_t)(h ^ h >> 33);
 }
 
 /* Keeps a table at most half full: doubles it and re-inserts `count`
@@ -375,24 +414,45 @@ static const char *school_name(const struct school *s)
 	return s->len < sizeof s->short_name ? s->short_name : s->long_name;
 }
 
-/* The school days of `name` from 1 August to as_of, from the calendar. */
-static enum pv_status school_days(struct pv_fravaer *f, struct school *s,
-				  struct pv_error *err)
+static bool day_open(const uint64_t *days, int i)
+{
+	return days[i / 64] >> (i % 64) & 1;
+}
+
+/* The index of the school days in `open` (the first ndays days): before
+ * and list as in struct school; false when out of memory (the caller
+ * frees what was made). */
+static bool index_days(const uint64_t *open, int ndays, uint16_t **before, uint16_t **list)
 {
 	int n = 0;
 
-	s->before = malloc((size_t)(f->ndays + 1) * sizeof *s->before);
-	s->list = malloc((size_t)(f->ndays ? f->ndays : 1) * sizeof *s->list);
-	if (!s->before || !s->list)
-		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
-	for (int i = 0; i < f->ndays; i++) {
-		s->before[i] = (uint16_t)n;
-		if (pv_calendar_is_school_day(f->cal, school_name(s), f->first + i)) {
-			s->list[n++] = (uint16_t)i;
-			s->open[i / 64] |= 1ull << (i % 64);
-		}
+	*before = malloc((size_t)(ndays + 1) * sizeof **before);
+	*list = malloc((size_t)(ndays ? ndays : 1) * sizeof **list);
+	if (!*before || !*list)
+		return false;
+	for (int i = 0; i < ndays; i++) {
+		(*before)[i] = (uint16_t)n;
+		if (day_open(open, i))
+			(*list)[n++] = (uint16_t)i;
 	}
-	s->before[f->ndays] = (uint16_t)n;
+	(*before)[ndays] = (uint16_t)n;
+	return true;
+}
+
+/* The school days of the school from 1 August to as_of, from the calendar. */
+static enum pv_status school_days(struct pv_fravaer *f, struct school *s,
+				  struct pv_error *err)
+{
+	for (int i = 0; i < f->ndays; i++)
+		if (pv_calendar_is_school_day(f->cal, school_name(s), f->first + i))
+			s->open[i / 64] |= 1ull << (i % 64);
+	s->shared = memcmp(s->open, f->common_open, sizeof s->open) == 0;
+	if (s->shared) {
+		s->before = f->common_before;
+		s->list = f->common_list;
+	} else if (!index_days(s->open, f->ndays, &s->before, &s->list)) {
+		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
+	}
 	return PV_OK;
 }
 
@@ -480,7 +540,6 @@ static enum pv_status school_add(struct pv_fravaer *f, uint32_t h, const char *n
 	st = school_days(f, s, err);
 	if (st != PV_OK)
 		return st;
-	s->shared = memcmp(s->open, f->common_open, sizeof s->open) == 0;
 	school_slot_put(f->school_slots, f->nschool_slots, s, f->nschools - 1);
 	return PV_OK;
 }
@@ -489,7 +548,7 @@ static enum pv_status school_add(struct pv_fravaer *f, uint32_t h, const char *n
 static enum pv_status school_find(struct pv_fravaer *f, const char *name, size_t len,
 				  size_t *out, const uint64_t **days, struct pv_error *err)
 {
-	uint32_t h = hash_bytes(name, len, 2166136261u);
+	uint32_t h = hash_bytes(name, len, 0);
 	enum pv_status st;
 	size_t k, mask;
 
@@ -514,11 +573,6 @@ found:
 	return PV_OK;
 }
 
-static bool day_open(const uint64_t *days, int i)
-{
-	return days[i / 64] >> (i % 64) & 1;
-}
-
 /* ---- students ---- */
 
 static const char *student_id(const struct student *st)
@@ -538,7 +592,7 @@ static bool student_is(const struct student *st, size_t school, const char *id, 
 
 static uint32_t student_key(size_t school, const char *id, size_t len)
 {
-	return hash_bytes(id, len, 2166136261u ^ (uint32_t)school * 0x9e3779b9u);
+	return hash_bytes(id, len, school + 1);
 }
 
 /* The pupil (school, id) whose student_key is h, made when new. */
@@ -624,7 +678,8 @@ static struct day *student_day(struct pv_fravaer *f, struct student *st, int i)
 		st->days = grown;
 		st->cap = (uint16_t)(DAY_MIN_CAP << cls);
 	}
-	memmove(&st->days[lo + 1], &st->days[lo], (st->n - lo) * sizeof *st->days);
+	if (lo < st->n)   /* rows in date order append: no call */
+		memmove(&st->days[lo + 1], &st->days[lo], (st->n - lo) * sizeof *st->days);
 	st->n++;
 	memset(&st->days[lo], 0, sizeof st->days[lo]);
 	st->days[lo].day = (uint16_t)i;
@@ -653,18 +708,21 @@ static bool one_of(const char *s, const char *const *names)
 	return false;
 }
 
-static bool parse_type(const char *s, enum reg_type *out)
+/* s[0..len) is the literal byte for byte: the spellings school systems
+ * write, tried before the comparison that folds case. */
+#define SAME(s, len, lit) ((len) == sizeof(lit) - 1 && memcmp(s, lit, sizeof(lit) - 1) == 0)
+
+static bool parse_type(const char *s, size_t len, enum reg_type *out)
 {
 	static const char *const absent[] = { "absent", "fravær", "fravaer", NULL };
 	static const char *const late[] = { "late", "forsent", "forsentkomming", NULL };
 	static const char *const left[] = { "left", "forlot", "gått", NULL };
 
-	/* the spellings school systems write, byte for byte, before folding */
-	if (strcmp(s, "fravær") == 0 || strcmp(s, "absent") == 0)
+	if (SAME(s, len, "fravær") || SAME(s, len, "absent"))
 		*out = REG_ABSENT;
-	else if (strcmp(s, "forsent") == 0 || strcmp(s, "late") == 0)
+	else if (SAME(s, len, "forsent") || SAME(s, len, "late"))
 		*out = REG_LATE;
-	else if (strcmp(s, "forlot") == 0 || strcmp(s, "left") == 0)
+	else if (SAME(s, len, "forlot") || SAME(s, len, "left"))
 		*out = REG_LEFT;
 	else if (one_of(s, absent))
 		*out = REG_ABSENT;
@@ -678,12 +736,16 @@ static bool parse_type(const char *s, enum reg_type *out)
 }
 
 /* "" is no; anything but the listed words is an error. */
-static bool parse_documented(const char *s, bool *out)
+static bool parse_documented(const char *s, size_t len, bool *out)
 {
 	static const char *const yes[] = { "yes", "ja", "1", "true", NULL };
 	static const char *const no[] = { "no", "nei", "0", "false", NULL };
 
-	if (!*s || strcmp(s, "nei") == 0 || one_of(s, no))
+	if (!len || SAME(s, len, "nei"))
+		*out = false;
+	else if (SAME(s, len, "ja"))
+		*out = true;
+	else if (one_of(s, no))
 		*out = false;
 	else if (one_of(s, yes))
 		*out = true;
@@ -692,11 +754,11 @@ static bool parse_documented(const char *s, bool *out)
 	return true;
 }
 
-static bool parse_illness(const char *s)
+static bool parse_illness(const char *s, size_t len)
 {
 	static const char *const illness[] = { "illness", "sykdom", "syk", NULL };
 
-	return *s && (strcmp(s, "sykdom") == 0 || one_of(s, illness));
+	return len && (SAME(s, len, "sykdom") || one_of(s, illness));
 }
 
 /* A whole number >= 0 (digits only); large values saturate, as a day
@@ -768,7 +830,7 @@ static enum pv_status parse_row(const struct input *in, const struct pv_csv_reco
 	if (!pv_date_parse(v[C_DATE], &r->date))
 		return bad(in, rec, in->index[C_DATE], err,
 			   "not a date (YYYY-MM-DD or DD.MM.YYYY):", v[C_DATE]);
-	if (!parse_type(v[C_TYPE], &r->type))
+	if (!parse_type(v[C_TYPE], len[C_TYPE], &r->type))
 		return bad(in, rec, in->index[C_TYPE], err,
 			   "unknown type (absent, late or left):", v[C_TYPE]);
 	r->minutes = -1;
@@ -776,11 +838,12 @@ static enum pv_status parse_row(const struct input *in, const struct pv_csv_reco
 		return bad(in, rec, in->index[C_MINUTES], err,
 			   "minutes must be a whole number >= 0, not", v[C_MINUTES]);
 	r->documented = false;
-	if (v[C_DOCUMENTED] && !parse_documented(v[C_DOCUMENTED], &r->documented))
+	if (v[C_DOCUMENTED] &&
+	    !parse_documented(v[C_DOCUMENTED], len[C_DOCUMENTED], &r->documented))
 		return bad(in, rec, in->index[C_DOCUMENTED], err,
 			   "documented must be yes, no, ja, nei, 1, 0, true or false, not",
 			   v[C_DOCUMENTED]);
-	r->illness = v[C_REASON] && parse_illness(v[C_REASON]);
+	r->illness = v[C_REASON] && parse_illness(v[C_REASON], len[C_REASON]);
 	r->student = v[C_STUDENT];
 	r->student_len = len[C_STUDENT];
 	r->school = v[C_SCHOOL];
@@ -1144,33 +1207,83 @@ static int cmp_flagged(const void *a, const void *b)
 	return c ? c : strcmp(x->student, y->student);
 }
 
+/* The pupils [from, to) screened, the flagged ones in `flagged`. */
+struct screening {
+	const struct pv_fravaer *f;
+	size_t from, to;
+	struct pv_fravaer_flagged *flagged;
+	size_t n, cap;
+	bool oom;
+};
+
+static void *screen_range(void *arg)
+{
+	struct screening *s = arg;
+	const struct pv_fravaer *f = s->f;
+
+	for (size_t i = s->from; i < s->to; i++) {
+		struct pv_fravaer_flagged one;
+
+		/* the day arrays are all over memory: ask for a few ahead */
+		if (i + 8 < s->to)
+			__builtin_prefetch(f->students[i + 8].days);
+
+		if (!screen_student(f, &f->students[i], &one))
+			continue;
+		if (s->n == s->cap) {
+			size_t n = s->cap ? s->cap * 2 : 64;
+			struct pv_fravaer_flagged *grown = realloc(s->flagged, n * sizeof *grown);
+
+			if (!grown) {
+				s->oom = true;
+				break;
+			}
+			s->flagged = grown;
+			s->cap = n;
+		}
+		s->flagged[s->n++] = one;
+	}
+	return NULL;
+}
+
+/*
+ * Two halves of the pupils are screened at once, one in a thread of its
+ * own (the screening only reads): the criteria are a tenth of the work at
+ * national scale and nothing else is left to overlap them with. The
+ * result is sorted, so it is the same either way.
+ */
 enum pv_status pv_fravaer_finish(struct pv_fravaer *f, struct pv_error *err)
 {
-	size_t cap = 0;
+	struct screening half[2] = {
+		{ .f = f, .from = 0, .to = f->nstudents / 2 },
+		{ .f = f, .from = f->nstudents / 2, .to = f->nstudents },
+	};
+	struct pv_fravaer_flagged *all;
+	pthread_t thread;
 
 	if (f->finished)
 		return pv_error_set(err, PV_ESOFTWARE, "screening already finished");
 	f->finished = true;
 	f->stats.students = (long long)f->nstudents;
-	for (size_t i = 0; i < f->nstudents; i++) {
-		struct pv_fravaer_flagged one;
-
-		/* the day arrays are all over memory: ask for a few ahead */
-		if (i + 8 < f->nstudents)
-			__builtin_prefetch(f->students[i + 8].days);
-
-		if (!screen_student(f, &f->students[i], &one))
-			continue;
-		if (f->nflagged == cap) {
-			size_t n = cap ? cap * 2 : 64;
-			struct pv_fravaer_flagged *grown = realloc(f->flagged, n * sizeof *grown);
-			if (!grown)
-				return pv_error_set(err, PV_ESOFTWARE, "out of memory");
-			f->flagged = grown;
-			cap = n;
-		}
-		f->flagged[f->nflagged++] = one;
+	if (pthread_create(&thread, NULL, screen_range, &half[1]) == 0) {
+		screen_range(&half[0]);
+		pthread_join(thread, NULL);
+	} else {   /* no thread to be had: one half after the other */
+		screen_range(&half[0]);
+		screen_range(&half[1]);
 	}
+	all = half[0].oom || half[1].oom ? NULL :
+	      realloc(half[0].flagged, (half[0].n + half[1].n + 1) * sizeof *all);
+	if (!all) {
+		free(half[0].flagged);
+		free(half[1].flagged);
+		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
+	}
+	if (half[1].n)
+		memcpy(all + half[0].n, half[1].flagged, half[1].n * sizeof *all);
+	free(half[1].flagged);
+	f->flagged = all;
+	f->nflagged = half[0].n + half[1].n;
 	if (f->nflagged)
 		qsort(f->flagged, f->nflagged, sizeof *f->flagged, cmp_flagged);
 	return PV_OK;
@@ -1216,8 +1329,9 @@ enum pv_status pv_fravaer_new(const struct pv_fravaer_options *opts,
 	for (int i = 0; i < f->ndays; i++)
 		if (pv_calendar_is_school_day(cal, NULL, f->first + i))
 			f->common_open[i / 64] |= 1ull << (i % 64);
-	if (opts->school && !(f->only_school = strdup(opts->school))) {
-		free(f);
+	if (!index_days(f->common_open, f->ndays, &f->common_before, &f->common_list) ||
+	    (opts->school && !(f->only_school = strdup(opts->school)))) {
+		pv_fravaer_free(f);
 		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
 	}
 	*out = f;
@@ -1241,9 +1355,13 @@ void pv_fravaer_free(struct pv_fravaer *f)
 	free(f->slots);
 	for (size_t i = 0; i < f->nschools; i++) {
 		free(f->schools[i].long_name);
-		free(f->schools[i].before);
-		free(f->schools[i].list);
+		if (!f->schools[i].shared) {
+			free(f->schools[i].before);
+			free(f->schools[i].list);
+		}
 	}
+	free(f->common_before);
+	free(f->common_list);
 	free(f->schools);
 	free(f->school_slots);
 	free_chunks(f->arena);

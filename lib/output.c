@@ -175,6 +175,26 @@ static char *utf8_clean(const char *s)
 	return b.s;
 }
 
+/* s itself when it is all valid UTF-8, as nearly every string is, else a
+ * cleaned copy left in *copy for the caller to free; NULL when out of
+ * memory. Spares a copy per emitted key and string. */
+static const char *utf8_valid_or_clean(const char *s, char **copy)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+
+	*copy = NULL;
+	while (n) {
+		size_t len = utf8_len(p, n);
+
+		if (!len)
+			return *copy = utf8_clean(s);
+		p += len;
+		n -= len;
+	}
+	return s;
+}
+
 /* Marks that take no column of their own (combining accents, as in
  * decomposed "å" from macOS files; zero-width spaces; BOM). */
 static bool zero_width(unsigned long cp)
@@ -408,6 +428,13 @@ struct table {
 	char **columns;        /* owned, NULL-terminated; NULL: every key */
 	char *expand_key;      /* owned; text and CSV: a row per entry of this map */
 	char *expand_column;   /* owned; the column holding the entry's key */
+	size_t nrecords;       /* begun so far */
+	/* Rendered record by record into pv_out.streamed, each record leaving
+	 * the tree once rendered: the first table in JSONL, and in CSV when
+	 * its columns are declared (else they depend on every record). A
+	 * large table would otherwise be held twice, as a tree of small
+	 * allocations and then as text. */
+	bool streamed;
 };
 
 enum out_state { ST_NEW, ST_OPEN, ST_DONE };
@@ -426,6 +453,7 @@ struct pv_out {
 	size_t ntables;
 	char **notes;
 	size_t nnotes;
+	struct buf streamed;   /* the first table rendered so far, when streamed */
 	bool failed;           /* misuse or out of memory: render nothing */
 	char failure[512];
 };
@@ -550,6 +578,7 @@ void pv_out_free(struct pv_out *out)
 	for (i = 0; i < out->nnotes; i++)
 		free(out->notes[i]);
 	free(out->notes);
+	buf_free(&out->streamed);
 	json_decref(out->root);
 	free(out);
 }
@@ -599,14 +628,15 @@ void pv_out_begin(struct pv_out *out, const char *kind)
 static json_t *put_field(struct pv_out *out, const char *call, json_t *obj,
 			 const char *key, json_t *v)
 {
-	char *k;
+	const char *k;
+	char *copy;
 
 	if (!key) {
 		json_decref(v);
 		fail(out, "output misuse: %s without a key", call);
 		return NULL;
 	}
-	k = utf8_clean(key);
+	k = utf8_valid_or_clean(key, &copy);
 	if (!k) {
 		json_decref(v);
 		fail_oom(out);
@@ -616,15 +646,15 @@ static json_t *put_field(struct pv_out *out, const char *call, json_t *obj,
 	if (json_object_get(obj, k)) {
 		fail(out, "output misuse: duplicate key '%s'", k);
 		json_decref(v);
-		free(k);
+		free(copy);
 		return NULL;
 	}
-	if (json_object_set_new(obj, k, v)) {   /* frees v on failure */
-		free(k);
+	if (json_object_set_new_nocheck(obj, k, v)) {   /* frees v on failure */
+		free(copy);
 		fail_oom(out);
 		return NULL;
 	}
-	free(k);
+	free(copy);
 	return v;
 }
 
@@ -682,16 +712,17 @@ static void pop(struct pv_out *out, enum frame_kind kind, const char *call)
 
 static json_t *string_new(const char *value)
 {
-	char *clean;
+	const char *clean;
+	char *copy;
 	json_t *s;
 
 	if (!value)
 		return json_null();
-	clean = utf8_clean(value);
+	clean = utf8_valid_or_clean(value, &copy);
 	if (!clean)
 		return NULL;
-	s = json_string(clean);
-	free(clean);
+	s = json_string_nocheck(clean);
+	free(copy);
 	return s;
 }
 
@@ -873,6 +904,21 @@ static bool copy_columns(const char *const *columns, char ***copy)
 	return true;
 }
 
+static void csv_table(const struct pv_out *out, const struct table *t, bool header,
+		      struct buf *b);
+static void jsonl_records(const json_t *records, struct buf *b);
+
+/* Renders the records a streamed table holds (at its start none: the CSV
+ * header) and takes them out of the tree. */
+static void stream_table(struct pv_out *out, struct table *t, bool header)
+{
+	if (out->format == PV_FORMAT_CSV)
+		csv_table(out, t, header, &out->streamed);
+	else
+		jsonl_records(t->records, &out->streamed);
+	json_array_clear(t->records);
+}
+
 void pv_out_begin_table(struct pv_out *out, const char *name,
 			const char *const *columns)
 {
@@ -901,8 +947,12 @@ void pv_out_begin_table(struct pv_out *out, const char *name,
 		free_strv(t.columns);
 		return;
 	}
+	t.streamed = !out->ntables && (out->format == PV_FORMAT_JSONL ||
+				       (out->format == PV_FORMAT_CSV && t.columns));
 	out->tables[out->ntables++] = t;
 	push(out, F_TABLE, t.records);
+	if (t.streamed)
+		stream_table(out, &out->tables[out->ntables - 1], true);
 }
 
 void pv_out_table_expand(struct pv_out *out, const char *key, const char *entry_column)
@@ -921,7 +971,7 @@ void pv_out_table_expand(struct pv_out *out, const char *key, const char *entry_
 		fail(out, "output misuse: %s without a key or column", call);
 		return;
 	}
-	if (t->expand_key || json_array_size(t->records)) {
+	if (t->expand_key || t->nrecords) {
 		fail(out, "output misuse: %s after records or twice", call);
 		return;
 	}
@@ -952,12 +1002,16 @@ void pv_out_begin_record(struct pv_out *out)
 		fail_oom(out);
 		return;
 	}
+	out->tables[out->ntables - 1].nrecords++;
 	push(out, F_RECORD, rec);
 }
 
 void pv_out_end_record(struct pv_out *out)
 {
 	pop(out, F_RECORD, "pv_out_end_record");
+	/* popped (else it failed): the record's table is the last one */
+	if (out && !out->failed && out->tables[out->ntables - 1].streamed)
+		stream_table(out, &out->tables[out->ntables - 1], false);
 }
 
 static char *vformat(const char *fmt, va_list ap)
@@ -1145,20 +1199,34 @@ static void render_json(const struct pv_out *out, struct buf *b)
 	buf_putc(b, '\n');
 }
 
-static void render_jsonl(const struct pv_out *out, struct buf *b)
+static void jsonl_records(const json_t *records, struct buf *b)
 {
-	const json_t *records;
 	size_t i;
 
-	if (!out->ntables) {
-		json_put(b, out->root, 0, false, true);
-		buf_putc(b, '\n');
-		return;
-	}
-	records = out->tables[0].records;
 	for (i = 0; i < json_array_size(records); i++) {
 		json_put(b, json_array_get(records, i), 0, false, true);
 		buf_putc(b, '\n');
+	}
+}
+
+/* What a streamed table rendered as its records ended. */
+static void put_streamed(const struct pv_out *out, struct buf *b)
+{
+	if (out->streamed.oom)
+		b->oom = true;
+	else
+		buf_add(b, out->streamed.s, out->streamed.len);
+}
+
+static void render_jsonl(const struct pv_out *out, struct buf *b)
+{
+	if (!out->ntables) {
+		json_put(b, out->root, 0, false, true);
+		buf_putc(b, '\n');
+	} else if (out->tables[0].streamed) {
+		put_streamed(out, b);
+	} else {
+		jsonl_records(out->tables[0].records, b);
 	}
 }
 
@@ -1469,16 +1537,17 @@ static bool csv_needs_quotes(const char *s, char sep)
 static void csv_field(struct buf *b, const char *s, char sep, bool guard)
 {
 	bool quote = csv_needs_quotes(s, sep);
+	const char *q;
 
 	if (quote)
 		buf_putc(b, '"');
 	if (guard && formula_start(s[0]))
 		buf_putc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *s);
+	for (; (q = strchr(s, '"')); s = q + 1) {   /* each quote doubled */
+		buf_add(b, s, (size_t)(q - s) + 1);
+		buf_putc(b, '"');
 	}
+	buf_puts(b, s);
 	if (quote)
 		buf_putc(b, '"');
 }
@@ -1509,9 +1578,19 @@ void pv_csv_write_field(FILE *fp, const char *value, char sep)
  * guard, or -5 would turn into text. Everything else is guarded. */
 static void csv_cell(struct buf *b, const json_t *v, char sep)
 {
-	char *s = cell_string(v, &csv_style, false);
+	char *s;
 	bool plain = is_number(v) || (v && json_is_boolean(v));
 
+	/* the common cells, without a copy made by cell_string */
+	if (v && json_is_string(v)) {
+		csv_field(b, json_string_value(v), sep, true);
+		return;
+	}
+	if (num_text(v)) {
+		csv_field(b, num_text(v), sep, false);
+		return;
+	}
+	s = cell_string(v, &csv_style, false);
 	if (!s) {
 		b->oom = true;
 		return;
@@ -1576,7 +1655,8 @@ static void csv_document(const struct pv_out *out, struct buf *b)
 	buf_free(&path);
 }
 
-static void csv_rows(const struct pv_out *out, const struct table *t, struct buf *b)
+static void csv_rows(const struct pv_out *out, const struct table *t, bool header,
+		     struct buf *b)
 {
 	struct columns c;
 	size_t i, r;
@@ -1586,12 +1666,12 @@ static void csv_rows(const struct pv_out *out, const struct table *t, struct buf
 		b->oom = true;
 		return;
 	}
-	for (i = 0; i < c.n; i++) {
+	for (i = 0; header && i < c.n; i++) {
 		if (i)
 			buf_putc(b, out->sep);
 		csv_field(b, c.names[i], out->sep, true);
 	}
-	if (c.n)
+	if (header && c.n)
 		buf_puts(b, "\r\n");
 	for (r = 0; c.n && r < json_array_size(t->records); r++) {
 		const json_t *rec = json_array_get(t->records, r);
@@ -1606,7 +1686,9 @@ static void csv_rows(const struct pv_out *out, const struct table *t, struct buf
 	columns_release(t, &c);
 }
 
-static void csv_table(const struct pv_out *out, const struct table *t, struct buf *b)
+/* The table's rows, after its header row when `header`. */
+static void csv_table(const struct pv_out *out, const struct table *t, bool header,
+		      struct buf *b)
 {
 	struct table view;
 
@@ -1614,7 +1696,7 @@ static void csv_table(const struct pv_out *out, const struct table *t, struct bu
 		b->oom = true;
 		return;
 	}
-	csv_rows(out, &view, b);
+	csv_rows(out, &view, header, b);
 	view_release(t, &view);
 }
 
@@ -1622,10 +1704,12 @@ static void render_csv(const struct pv_out *out, struct buf *b)
 {
 	if (out->excel)
 		buf_puts(b, "\xEF\xBB\xBF");
-	if (out->ntables)
-		csv_table(out, &out->tables[0], b);
-	else
+	if (!out->ntables)
 		csv_document(out, b);
+	else if (out->tables[0].streamed)
+		put_streamed(out, b);
+	else
+		csv_table(out, &out->tables[0], true, b);
 }
 
 /* ---- text ---- */

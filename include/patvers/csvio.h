@@ -33,7 +33,11 @@ struct pv_csv_record {
 typedef enum pv_status (*pv_csv_record_fn)(const struct pv_csv_record *rec,
 					   void *arg, struct pv_error *err);
 
-/* Reads all of `fp` (borrowed). `filename` names the input in errors. */
+/* Reads all of `fp` (borrowed). `filename` names the input in errors.
+ * libcsv runs in a thread of its own while `fn` is called in the
+ * caller's, with the same records and the same outcome as
+ * pv_csv_read_buffer on the same bytes; `fp` must not be touched by
+ * anything else until it returns. */
 enum pv_status pv_csv_read(FILE *fp, const char *filename, pv_csv_record_fn fn,
 			   void *arg, struct pv_error *err);
 

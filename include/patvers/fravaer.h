@@ -125,7 +125,8 @@ void pv_fravaer_free(struct pv_fravaer *f);
  * header. The whole file is validated, also rows outside the period; the
  * first bad value is a PV_EDATA error "FILE:LINE:COL: …" (COL = field
  * number), and the caller must then report nothing. Invalid UTF-8 is an
- * error with an iconv hint.
+ * error with an iconv hint. The parsing runs in a second thread (see
+ * pv_csv_read); `fp` is the caller's again when this returns.
  */
 enum pv_status pv_fravaer_read(struct pv_fravaer *f, FILE *fp, const char *filename,
 			       struct pv_error *err);
@@ -136,6 +137,8 @@ enum pv_status pv_fravaer_read_buffer(struct pv_fravaer *f, const char *data, si
 /*
  * Applies the criteria to everything read and sorts the flagged pupils
  * by school, then student id (byte order). Call once, after the reads.
+ * Half the pupils are screened in a second thread; the result does not
+ * depend on it.
  */
 enum pv_status pv_fravaer_finish(struct pv_fravaer *f, struct pv_error *err);
 

@@ -12,7 +12,10 @@
  * fields and zero or more named tables of records. The emitter collects
  * the calls and renders them in the chosen format when pv_out_end() is
  * called, the way notmuch's sprinter does, so every command supports
- * every format with the same calls:
+ * every format with the same calls. (CSV and JSONL render the records of
+ * the first table as each one ends and keep only the text, so a large
+ * table costs its output's size rather than a tree; still nothing is
+ * written before pv_out_end.)
  *
  *   json   one pretty-printed document {"schema":"patvers/<kind>/1", …};
  *          keys in the order they were emitted, indent 2, UTF-8 as is

@@ -210,6 +210,55 @@ static void test_stream_error_line(void **state)
 	fclose(fp);
 }
 
+static enum pv_status stop_at_20000(const struct pv_csv_record *rec, void *arg,
+				    struct pv_error *err)
+{
+	size_t *seen = arg;
+
+	if (++*seen == 20000)
+		return pv_error_set_at(err, PV_EDATA, "big.csv", rec->line, 1, "stop");
+	return PV_OK;
+}
+
+/* On a stream libcsv runs ahead in a thread of its own: the callback's
+ * failure still ends the read, and wins over a parse error further on. */
+static void test_stream_callback_stops(void **state)
+{
+	struct pv_error err;
+	FILE *fp = tmpfile();
+	size_t seen = 0;
+
+	(void)state;
+	assert_non_null(fp);
+	for (int i = 0; i < 60000; i++)
+		fputs("1;2\n", fp);
+	fputs("1;x\"y\n", fp);
+	rewind(fp);
+	assert_int_equal(pv_csv_read(fp, "big.csv", stop_at_20000, &seen, &err), PV_EDATA);
+	assert_string_equal(err.message, "stop");
+	assert_int_equal(err.line, 20000);
+	assert_int_equal(seen, 20000);
+	fclose(fp);
+}
+
+/* A line of blanks is no record, and the records after it keep their
+ * own lines. */
+static void test_blank_line_positions(void **state)
+{
+	struct collected c;
+	struct pv_error err;
+
+	(void)state;
+	assert_int_equal(read_text("a;b\n  \n1;x\r\n\t\n2;\"y\nz\"\n3;w\n", &c, &err), PV_OK);
+	assert_int_equal(c.n, 4);
+	assert_string_equal(c.rows[1], "3|1|x");
+	assert_string_equal(c.rows[2], "5|2|y\nz");
+	assert_string_equal(c.rows[3], "7|3|w");
+	assert_int_equal(read_text("a;b\n \n1;\"x\"y\n", &c, &err), PV_EDATA);
+	assert_int_equal(err.line, 3);
+	assert_int_equal(err.column, 2);
+}
+
 static const char *const student_aliases[] = { "elev", NULL };
 static const char *const reason_aliases[] = { "årsak", "arsak", NULL };
 static const struct pv_csv_column spec[] = {
@@ -280,6 +329,8 @@ int main(void)
 		cmocka_unit_test(test_callback_stops),
 		cmocka_unit_test(test_stream_across_chunks),
 		cmocka_unit_test(test_stream_error_line),
+		cmocka_unit_test(test_stream_callback_stops),
+		cmocka_unit_test(test_blank_line_positions),
 		cmocka_unit_test(test_header_mapping),
 		cmocka_unit_test(test_name_equal_and_trim),
 	};
