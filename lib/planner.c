@@ -269,7 +269,7 @@ static void add_team(struct planner *p, struct slot *s, const char *unit)
 		add_part(s, person_index(p, team[i].person->slug), team[i].role);
 }
 
-/* The stored meeting for a slot, if any. */
+/* A slot's key (unit, kind, number) against a stored meeting's. */
 static int slot_key_cmp(const char *unit, enum pv_meeting_kind kind, int number,
 			const struct pv_meeting *m)
 {
