@@ -278,44 +278,62 @@ static const struct pv_report_row *line_at(const struct pv_report *r, size_t i, 
 	return i == r->nrows && !r->unit ? &r->total : NULL;
 }
 
+/* How a document writes one fact under its title: the label cell, the
+ * value escaped with `text`, then `end`. */
+struct fact_style {
+	void (*label)(struct sb *b, const char *label);
+	escape_fn *text;
+	const char *end;
+};
+
+/* The facts under the title, the same in Markdown and HTML: period, unit,
+ * due, as of, sent and (with data) status. */
+static void put_facts(const struct pv_report *r, struct sb *b, const struct fact_style *st)
+{
+	char d1[11], d2[11], status[160];
+
+	/* TRANSLATORS: a fact at the top of the report: the half-year's dates */
+	st->label(b, _("Period"));
+	sb_printf(b, "%s – %s%s", pv_date_format(r->from, d1), pv_date_format(r->to, d2),
+		  st->end);
+	if (r->unit) {
+		st->label(b, _("Unit"));
+		st->text(b, r->rows[0].name);
+		sb_puts(b, st->end);
+	}
+	/* TRANSLATORS: a fact at the top of the report: its deadline */
+	st->label(b, _("Due"));
+	sb_printf(b, "%s%s", pv_date_format(r->due, d1), st->end);
+	/* TRANSLATORS: a fact at the top of the report: the day the figures count to */
+	st->label(b, _("As of"));
+	sb_printf(b, "%s%s", pv_date_format(r->as_of, d1), st->end);
+	/* TRANSLATORS: a fact at the top of the report: when it was sent */
+	st->label(b, _("Sent"));
+	if (r->sent)
+		/* TRANSLATORS: when and by whom the report was sent: 2026-12-14 by Ada Aas */
+		put_escaped(b, st->text, _("%s by %s"), pv_date_format(r->sent_date, d1),
+			    r->sent_by);
+	else
+		/* TRANSLATORS: the report is not sent yet */
+		st->text(b, _("not yet"));
+	sb_puts(b, st->end);
+	if (!r->no_data) {
+		st->label(b, _("Status"));
+		st->text(b, status_summary(r, status, sizeof status));
+		sb_puts(b, st->end);
+	}
+}
+
 static void md_header(const struct pv_report *r, struct sb *b)
 {
-	char period[16], d1[11], d2[11], status[160];
+	char period[16];
 
 	sb_puts(b, "# ");
 	put_escaped(b, md_text, REPORT_TITLE, report_period_name(r, period));
 	sb_puts(b, "\n\n");
 	put_to(b, md_text, r, "**", "**");
 	sb_puts(b, "\n\n| | |\n|---|---|\n");
-	/* TRANSLATORS: a fact at the top of the report: the half-year's dates */
-	md_fact(b, _("Period"));
-	sb_printf(b, "%s – %s |\n", pv_date_format(r->from, d1), pv_date_format(r->to, d2));
-	if (r->unit) {
-		md_fact(b, _("Unit"));
-		md_text(b, r->rows[0].name);
-		sb_puts(b, " |\n");
-	}
-	/* TRANSLATORS: a fact at the top of the report: its deadline */
-	md_fact(b, _("Due"));
-	sb_printf(b, "%s |\n", pv_date_format(r->due, d1));
-	/* TRANSLATORS: a fact at the top of the report: the day the figures count to */
-	md_fact(b, _("As of"));
-	sb_printf(b, "%s |\n", pv_date_format(r->as_of, d1));
-	/* TRANSLATORS: a fact at the top of the report: when it was sent */
-	md_fact(b, _("Sent"));
-	if (r->sent)
-		/* TRANSLATORS: when and by whom the report was sent: 2026-12-14 by Ada Aas */
-		put_escaped(b, md_text, _("%s by %s"), pv_date_format(r->sent_date, d1),
-			    r->sent_by);
-	else
-		/* TRANSLATORS: the report is not sent yet */
-		md_text(b, _("not yet"));
-	sb_puts(b, " |\n");
-	if (!r->no_data) {
-		md_fact(b, _("Status"));
-		md_text(b, status_summary(r, status, sizeof status));
-		sb_puts(b, " |\n");
-	}
+	put_facts(r, b, &(const struct fact_style){ md_fact, md_text, " |\n" });
 }
 
 static void md_meetings(const struct pv_report *r, struct sb *b)
@@ -658,7 +676,7 @@ static void html_fact(struct sb *b, const char *label)
 
 static void html_header(const struct pv_report *r, struct sb *b)
 {
-	char period[16], d1[11], d2[11], status[160];
+	char period[16];
 	/* TRANSLATORS: the language tag of the printable report (nb, nn, de …) */
 	const char *lang = _("en");
 
@@ -679,30 +697,7 @@ static void html_header(const struct pv_report *r, struct sb *b)
 	sb_puts(b, "</h1>\n<p class=\"to\">");
 	put_to(b, xml_text, r, "<strong>", "</strong>");
 	sb_puts(b, "</p>\n<table class=\"facts\">\n");
-	html_fact(b, _("Period"));
-	sb_printf(b, "%s – %s</td></tr>\n", pv_date_format(r->from, d1),
-		  pv_date_format(r->to, d2));
-	if (r->unit) {
-		html_fact(b, _("Unit"));
-		xml_text(b, r->rows[0].name);
-		sb_puts(b, "</td></tr>\n");
-	}
-	html_fact(b, _("Due"));
-	sb_printf(b, "%s</td></tr>\n", pv_date_format(r->due, d1));
-	html_fact(b, _("As of"));
-	sb_printf(b, "%s</td></tr>\n", pv_date_format(r->as_of, d1));
-	html_fact(b, _("Sent"));
-	if (r->sent)
-		put_escaped(b, xml_text, _("%s by %s"), pv_date_format(r->sent_date, d1),
-			    r->sent_by);
-	else
-		xml_text(b, _("not yet"));
-	sb_puts(b, "</td></tr>\n");
-	if (!r->no_data) {
-		html_fact(b, _("Status"));
-		xml_text(b, status_summary(r, status, sizeof status));
-		sb_puts(b, "</td></tr>\n");
-	}
+	put_facts(r, b, &(const struct fact_style){ html_fact, xml_text, "</td></tr>\n" });
 	sb_puts(b, "</table>\n");
 }
 
