@@ -486,23 +486,12 @@ static int exec_move(struct cmd_ctx *ctx, int argc, char **argv)
 
 static int exec_cancel(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "reason", required_argument, NULL, 'r' },
-		{ 0 },
-	};
-	const char *reason = NULL;
+	const char *reason;
 	long long id;
-	int c, status;
+	int status;
 
-	while ((c = cmd_getopt(ctx, argc, argv, "", longopts)) != -1) {
-		if (c != 'r')
-			return PV_EUSAGE;
-		reason = optarg;
-	}
-	if (cmd_check_args(ctx, argc - optind) || cmd_parse_meeting_id(ctx, argv[optind], &id))
+	if (cmd_parse_cancel(ctx, argc, argv, &id, &reason))
 		return PV_EUSAGE;
-	if (!reason || !*reason)
-		return cmd_usage_error(ctx, "give the reason with --reason TEXT");
 	status = pv_plan_cancel(ctx->db, id, reason, &ctx->err);
 	if (status != PV_OK)
 		return status;

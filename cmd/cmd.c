@@ -78,6 +78,28 @@ int cmd_parse_meeting_id(struct cmd_ctx *ctx, const char *text, long long *id)
 	return 0;
 }
 
+int cmd_parse_cancel(struct cmd_ctx *ctx, int argc, char **argv, long long *id,
+		     const char **reason)
+{
+	static const struct option longopts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ 0 },
+	};
+	int c;
+
+	*reason = NULL;
+	while ((c = cmd_getopt(ctx, argc, argv, "", longopts)) != -1) {
+		if (c != 'r')
+			return PV_EUSAGE;
+		*reason = optarg;
+	}
+	if (cmd_check_args(ctx, argc - optind) || cmd_parse_meeting_id(ctx, argv[optind], id))
+		return PV_EUSAGE;
+	if (!*reason || !**reason)
+		return cmd_usage_error(ctx, "give the reason with --reason TEXT");
+	return 0;
+}
+
 int cmd_create_output(struct cmd_ctx *ctx, const char *path, FILE **fp)
 {
 	*fp = fopen(path, "wx");

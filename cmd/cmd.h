@@ -109,6 +109,12 @@ int cmd_parse_date(struct cmd_ctx *ctx, const char *what, const char *text, pv_d
 bool cmd_id_parse(const char *text, long long *id);
 int cmd_parse_meeting_id(struct cmd_ctx *ctx, const char *text, long long *id);
 
+/* "ID --reason TEXT" of the cancel sub-commands (schedule, log): the
+ * meeting id and a reason that is not empty (*reason points into argv);
+ * PV_EUSAGE with ctx->err filled otherwise. */
+int cmd_parse_cancel(struct cmd_ctx *ctx, int argc, char **argv, long long *id,
+		     const char **reason);
+
 /*
  * Output files of -o: created new, never overwriting (PV_ECANTCREAT, exit
  * 73); closing reports a write error (PV_EIO) and removes a file whose
