@@ -1241,13 +1241,16 @@ struct cell_style {
 
 static const struct cell_style csv_style = { "", "true", "false", " " };
 
-/* Text for people: yes and no in the reader's language. */
+/* Text for people: yes and no in the reader's language, looked up once
+ * (the language is set before anything is printed), not once a cell. */
 static const struct cell_style *text_style(void)
 {
 	static struct cell_style style = { "-", NULL, NULL, ", " };
 
-	style.yes = _("yes");
-	style.no = _("no");
+	if (!style.yes) {
+		style.yes = _("yes");
+		style.no = _("no");
+	}
 	return &style;
 }
 
