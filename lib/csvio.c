@@ -58,6 +58,8 @@ struct reader {
 	long record_line;         /* line the record being parsed starts on */
 	bool sep_known;
 	bool bom_checked;
+	bool last_clean;          /* the chunk fed last was clean (chunk_clean) */
+	bool fields_clean;        /* so is this one: its fields need no check */
 
 	struct batch *batch;      /* being filled */
 	size_t first;             /* the current record's first field in it */
@@ -131,6 +133,45 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 	    (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
 	return len;
+}
+
+/* True when s[0..len) holds no NUL, no quote and nothing but whole,
+ * strict UTF-8 sequences: then no field of it needs a check of its own,
+ * and none holds a line break (only a quoted field can). A word at a
+ * time; at a word with a special byte, from that byte on. */
+static bool chunk_clean(const unsigned char *s, size_t len)
+{
+	const uint64_t quotes = '"' * ONES;
+	size_t i = 0;
+
+	while (i < len) {
+		if (i + 8 <= len) {
+			uint64_t v, special;
+
+			memcpy(&v, s + i, sizeof v);
+			/* high bit set, or a zero byte in v or in v ^ quotes
+			 * (the classic has-zero-byte test, exact for a byte < 0x80) */
+			special = (v | ((v - ONES) & ~v) | (((v ^ quotes) - ONES) & ~(v ^ quotes))) &
+				  HIGHS;
+			if (!special) {
+				i += 8;
+				continue;
+			}
+			i += (size_t)__builtin_ctzll(special) / 8;
+		}
+		if (s[i] == '\0' || s[i] == '"')
+			return false;
+		if (s[i] < 0x80) {
+			i++;
+		} else {
+			size_t n = utf8_seq(s + i, len - i);
+
+			if (!n)
+				return false;
+			i += n;
+		}
+	}
+	return true;
 }
 
 /* ---- batches ---- */
@@ -352,7 +393,7 @@ static void on_field(void *data, size_t len, void *arg)
 		fail_at(r, (long)i + 1, "field longer than 65536 bytes");
 		return;
 	}
-	problem = field_problem(data, len, &breaks);
+	problem = r->fields_clean ? "" : field_problem(data, len, &breaks);
 	if (*problem) {
 		fail_at(r, (long)i + 1, problem);
 		return;
@@ -415,6 +456,8 @@ static void detect_separator(struct reader *r, const char *line, size_t len)
  * (lines of nothing but line breaks before it do not count). */
 static void feed(struct reader *r, const char *data, size_t len)
 {
+	bool clean;
+
 	if (!r->bom_checked) {
 		r->bom_checked = true;
 		if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
@@ -434,6 +477,10 @@ static void feed(struct reader *r, const char *data, size_t len)
 					 nl ? (size_t)(nl - data) - start : len - start);
 		}
 	}
+	/* a field may have begun in the chunk before: both must be clean */
+	clean = chunk_clean((const unsigned char *)data, len);
+	r->fields_clean = clean && r->last_clean;
+	r->last_clean = clean;
 	if (csv_parse(&r->parser, data, len, on_field, on_record, r) != len &&
 	    r->status == PV_OK && !r->stop)
 		fail_at(r, (long)(r->batch->nfields - r->first) + 1,
@@ -453,6 +500,7 @@ static bool start(struct reader *r, struct batch *b, struct consumer *to,
 	r->filename = filename;
 	r->line = 1;
 	r->record_line = 1;
+	r->last_clean = true;
 	r->batch = b;
 	r->to = to;
 	if (csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) {

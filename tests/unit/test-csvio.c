@@ -210,6 +210,75 @@ static void test_stream_error_line(void **state)
 	fclose(fp);
 }
 
+/*
+ * Fields of a clean chunk (no quote, no NUL, only whole UTF-8) skip their
+ * own check; one that began in the chunk before does not. Each case puts
+ * a field across the 256 KiB boundary at which input is fed to libcsv:
+ * `before` ends the first chunk, `after` begins the next, both clean
+ * apart from what the case is about; `line` and `column` are where the
+ * error is (line 1: the line the crossing field begins on), or line 0
+ * when the file is fine and has `last` records between the crossing one
+ * and the 1000 rows that end it.
+ */
+#define FEED_CHUNK (256 * 1024)
+#define ACROSS(before, after, line, column, last) \
+	read_across(before, after, sizeof(after) - 1, line, column, last)
+
+static void read_across(const char *before, const char *after, size_t after_len, long line,
+			long column, long last)
+{
+	size_t cap = 2 * FEED_CHUNK + 64, len = 0, lines = 1;
+	char *data = malloc(cap);
+	struct collected c;
+	struct pv_error err;
+	enum pv_status st;
+
+	assert_non_null(data);
+	len += (size_t)snprintf(data, cap, "a;b\n");
+	while (len + strlen(before) + 4 < FEED_CHUNK) {   /* "x;y\n" rows up to it */
+		memcpy(data + len, "x;y\n", 4);
+		len += 4;
+		lines++;
+	}
+	while (len + strlen(before) < FEED_CHUNK)
+		data[len++] = 'z';           /* part of the field that crosses */
+	memcpy(data + len, before, strlen(before));
+	len += strlen(before);
+	assert_int_equal(len, FEED_CHUNK);
+	memcpy(data + len, after, after_len);   /* it may hold a NUL */
+	len += after_len;
+	for (int i = 0; i < 1000; i++)
+		len += (size_t)snprintf(data + len, cap - len, "x;y\n");
+	memset(&c, 0, sizeof c);
+	st = pv_csv_read_buffer(data, len, "in.csv", collect, &c, &err);
+	if (line) {
+		assert_int_equal(st, PV_EDATA);
+		assert_int_equal(err.line, line + (long)lines);
+		assert_int_equal(err.column, column);
+	} else {
+		assert_int_equal(st, PV_OK);
+		assert_int_equal(c.total, lines + 1 + (size_t)last + 1000);
+	}
+	free(data);
+}
+
+static void test_fields_across_chunks(void **state)
+{
+	(void)state;
+	/* bad UTF-8 at the end of a chunk, its field ending in a clean one */
+	ACROSS("x;\xe5", "s\n", 1, 2, 0);
+	/* a clean chunk, and bad UTF-8 in the field's part in the next */
+	ACROSS("x;", "\xe5s\n", 1, 2, 0);
+	/* a NUL in the next chunk's part */
+	ACROSS("x;a", "\0b\n", 1, 2, 0);
+	/* a two-byte letter cut in two by the boundary is fine */
+	ACROSS("x;\xc3", "\xa5\n", 0, 0, 0);
+	/* a quoted field with line breaks that crosses: the lines after it
+	 * keep their numbers */
+	ACROSS("x;\"a\n", "b\n\"\nx;y\nx;\"\n\n\"\n", 0, 0, 2);
+	ACROSS("x;\"a\n", "b\n\"\nx;y\nx;\xff\n", 5, 2, 0);
+}
+
 static enum pv_status stop_at_20000(const struct pv_csv_record *rec, void *arg,
 				    struct pv_error *err)
 {
@@ -328,6 +397,7 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_callback_stops),
 		cmocka_unit_test(test_stream_across_chunks),
+		cmocka_unit_test(test_fields_across_chunks),
 		cmocka_unit_test(test_stream_error_line),
 		cmocka_unit_test(test_stream_callback_stops),
 		cmocka_unit_test(test_blank_line_positions),
