@@ -1,6 +1,7 @@
 /* Absence screening: validate registrations as they stream past, keep per pupil only the school days they touch, apply the criteria. */
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,10 @@ struct input {
 	bool have_header;
 	size_t nfields;
 	int index[C_COUNT];
+	/* the date of the row before: exports come in date order, so most
+	 * rows repeat it and need no parsing */
+	char last_date[11];
+	pv_date last_date_value;
 };
 
 struct pv_fravaer {
@@ -257,6 +262,21 @@ static void *big_calloc(size_t size)
 #endif
 	memset(p, 0, size);
 	return p;
+}
+
+/* Asks for huge pages for the whole 2 MB pages inside [p, p + size). */
+static void advise_huge(void *p, size_t size)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t from = ((uintptr_t)p + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+	uintptr_t to = ((uintptr_t)p + size) / HUGE_PAGE * HUGE_PAGE;
+
+	if (to > from)
+		madvise((void *)from, to - from, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)size;
+#endif
 }
 
 /* A copy of s[0..len) in the arena, NUL-terminated; NULL when out of memory. */
@@ -585,9 +605,20 @@ static uint32_t student_hash(const struct pv_fravaer *f, size_t i)
 	return f->students[i].hash;
 }
 
+/* a[0..len) == b[0..len): ids are short, and a call to memcmp cost more
+ * than the comparison (overlapping loads, never past the end) */
+static bool same_bytes(const char *a, const char *b, size_t len)
+{
+	if (len >= 8 && len <= 16)
+		return load64(a) == load64(b) && load64(a + len - 8) == load64(b + len - 8);
+	if (len >= 4 && len < 8)
+		return load32(a) == load32(b) && load32(a + len - 4) == load32(b + len - 4);
+	return memcmp(a, b, len) == 0;
+}
+
 static bool student_is(const struct student *st, size_t school, const char *id, size_t len)
 {
-	return st->school == school && st->len == len && memcmp(student_id(st), id, len) == 0;
+	return st->school == school && st->len == len && same_bytes(student_id(st), id, len);
 }
 
 static uint32_t student_key(size_t school, const char *id, size_t len)
@@ -612,12 +643,12 @@ static struct student *student_find(struct pv_fravaer *f, uint32_t h, size_t sch
 		goto oom;
 	if (f->nstudents == f->student_cap) {
 		size_t cap = f->student_cap ? f->student_cap * 2 : 1024;
-		struct student *grown = big_calloc(cap * sizeof *grown);
+		/* realloc: a large block moves by remapping its pages, which
+		 * neither copies nor faults them in again */
+		struct student *grown = realloc(f->students, cap * sizeof *grown);
 		if (!grown)
 			goto oom;
-		if (f->nstudents)
-			memcpy(grown, f->students, f->nstudents * sizeof *grown);
-		free(f->students);
+		advise_huge(grown, cap * sizeof *grown);
 		f->students = grown;
 		f->student_cap = cap;
 	}
@@ -804,7 +835,21 @@ static enum pv_status bad(const struct input *in, const struct pv_csv_record *re
 			       "%s '%s'", _(what), value);   /* po/extract knows bad() */
 }
 
-static enum pv_status parse_row(const struct input *in, const struct pv_csv_record *rec,
+/* The date in s[0..len) (NUL-terminated), false when it is none. */
+static bool parse_date(struct input *in, const char *s, size_t len, pv_date *out)
+{
+	if (len == 10 && memcmp(s, in->last_date, 10) == 0) {
+		*out = in->last_date_value;
+		return true;
+	}
+	if (!pv_date_parse(s, out))
+		return false;
+	memcpy(in->last_date, s, 10);   /* a date is 10 bytes */
+	in->last_date_value = *out;
+	return true;
+}
+
+static enum pv_status parse_row(struct input *in, const struct pv_csv_record *rec,
 				struct row *r, struct pv_error *err)
 {
 	char *v[C_COUNT] = { 0 };
@@ -827,7 +872,7 @@ static enum pv_status parse_row(const struct input *in, const struct pv_csv_reco
 	if (!len[C_SCHOOL])
 		return pv_error_set_at(err, PV_EDATA, in->filename, rec->line,
 				       in->index[C_SCHOOL] + 1L, "empty school");
-	if (!pv_date_parse(v[C_DATE], &r->date))
+	if (!parse_date(in, v[C_DATE], len[C_DATE], &r->date))
 		return bad(in, rec, in->index[C_DATE], err,
 			   "not a date (YYYY-MM-DD or DD.MM.YYYY):", v[C_DATE]);
 	if (!parse_type(v[C_TYPE], len[C_TYPE], &r->type))
@@ -1161,6 +1206,12 @@ static void share(const struct pv_fravaer *f, const struct student *st,
 			a += st->days[in].other;
 		for (; out < in && st->days[out].day < lo; out++)
 			a -= st->days[out].other;
+		if (a == 0) {   /* nothing in the window until the next registration */
+			if (in == st->n)
+				break;
+			k = sc->before[st->days[in].day] - 1;
+			continue;
+		}
 		s = sc->before[d + 1] - sc->before[lo];
 		if (s < p->window_min_school_days)
 			continue;
@@ -1199,93 +1250,183 @@ static bool screen_student(const struct pv_fravaer *f, const struct student *st,
 	return false;
 }
 
-static int cmp_flagged(const void *a, const void *b)
-{
-	const struct pv_fravaer_flagged *x = a, *y = b;
-	int c = strcmp(x->school, y->school);
+/* A flagged pupil as the threads find it, with its school for the sort. */
+struct found {
+	struct pv_fravaer_flagged fl;
+	uint32_t school;
+};
 
-	return c ? c : strcmp(x->student, y->student);
-}
+/*
+ * The pupils are screened in blocks that two threads take in turn (the
+ * screening only reads). Fixed halves left one thread idle for half the
+ * time: the pupils met first in a file tend to be the ones with the most
+ * registrations.
+ */
+#define SCREEN_BLOCK 4096
 
-/* The pupils [from, to) screened, the flagged ones in `flagged`. */
 struct screening {
 	const struct pv_fravaer *f;
-	size_t from, to;
-	struct pv_fravaer_flagged *flagged;
+	atomic_size_t *next;      /* the first pupil of the next block to take */
+	struct found *found;      /* owned: the flagged pupils of its blocks */
 	size_t n, cap;
 	bool oom;
 };
 
-static void *screen_range(void *arg)
+/* Asks for every cache line of the pupil's day array. */
+static void prefetch_days(const struct student *st)
+{
+	const char *from = (const char *)st->days, *to = (const char *)(st->days + st->n);
+
+	for (; from < to; from += 64)
+		__builtin_prefetch(from);
+}
+
+static bool screen_one(struct screening *s, size_t i)
+{
+	const struct student *st = &s->f->students[i];
+	struct found *one;
+
+	if (s->n == s->cap) {
+		size_t n = s->cap ? s->cap * 2 : 256;
+		struct found *grown = realloc(s->found, n * sizeof *grown);
+
+		if (!grown)
+			return false;
+		s->found = grown;
+		s->cap = n;
+	}
+	one = &s->found[s->n];
+	if (screen_student(s->f, st, &one->fl)) {
+		one->school = st->school;
+		s->n++;
+	}
+	return true;
+}
+
+static void *screen_blocks(void *arg)
 {
 	struct screening *s = arg;
 	const struct pv_fravaer *f = s->f;
+	size_t from;
 
-	for (size_t i = s->from; i < s->to; i++) {
-		struct pv_fravaer_flagged one;
+	while (!s->oom && (from = atomic_fetch_add(s->next, SCREEN_BLOCK)) < f->nstudents) {
+		size_t to = f->nstudents - from < SCREEN_BLOCK ? f->nstudents : from + SCREEN_BLOCK;
 
-		/* the day arrays are all over memory: ask for a few ahead */
-		if (i + 8 < s->to)
-			__builtin_prefetch(f->students[i + 8].days);
-
-		if (!screen_student(f, &f->students[i], &one))
-			continue;
-		if (s->n == s->cap) {
-			size_t n = s->cap ? s->cap * 2 : 64;
-			struct pv_fravaer_flagged *grown = realloc(s->flagged, n * sizeof *grown);
-
-			if (!grown) {
-				s->oom = true;
-				break;
-			}
-			s->flagged = grown;
-			s->cap = n;
+		for (size_t i = from; i < to && !s->oom; i++) {
+			/* the day arrays are all over memory: ask for a few ahead */
+			if (i + 16 < to)
+				prefetch_days(&f->students[i + 16]);
+			s->oom = !screen_one(s, i);
 		}
-		s->flagged[s->n++] = one;
 	}
 	return NULL;
 }
 
-/*
- * Two halves of the pupils are screened at once, one in a thread of its
- * own (the screening only reads): the criteria are a tenth of the work at
- * national scale and nothing else is left to overlap them with. The
- * result is sorted, so it is the same either way.
- */
+/* The output order, school by name and then student id, sorted as
+ * small keys (the flagged records are ~180 bytes) whose first part, the
+ * school's rank by name, settles most comparisons without a strcmp. */
+struct order {
+	uint32_t rank;
+	uint32_t at;              /* into the two threads' found, one after the other */
+	const char *student;
+};
+
+static int cmp_order(const void *a, const void *b)
+{
+	const struct order *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return strcmp(x->student, y->student);
+}
+
+struct named {
+	const char *name;
+	uint32_t index;
+};
+
+static int cmp_named(const void *a, const void *b)
+{
+	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
+}
+
+/* rank[i]: the place of school i among the schools sorted by name
+ * (owned by the caller); NULL when out of memory. */
+static uint32_t *school_ranks(const struct pv_fravaer *f)
+{
+	struct named *byname = malloc((f->nschools + 1) * sizeof *byname);
+	uint32_t *rank = malloc((f->nschools + 1) * sizeof *rank);
+
+	if (!byname || !rank) {
+		free(byname);
+		free(rank);
+		return NULL;
+	}
+	for (size_t i = 0; i < f->nschools; i++)
+		byname[i] = (struct named){ school_name(&f->schools[i]), (uint32_t)i };
+	if (f->nschools)
+		qsort(byname, f->nschools, sizeof *byname, cmp_named);
+	for (size_t i = 0; i < f->nschools; i++)
+		rank[byname[i].index] = (uint32_t)i;
+	free(byname);
+	return rank;
+}
+
+/* The found pupils of both threads into f->flagged, sorted. */
+static bool gather(struct pv_fravaer *f, const struct screening half[2])
+{
+	size_t n = half[0].n + half[1].n;
+	struct order *order = malloc((n + 1) * sizeof *order);
+	uint32_t *rank = school_ranks(f);
+
+	f->flagged = malloc((n + 1) * sizeof *f->flagged);
+	if (!order || !rank || !f->flagged) {
+		free(order);
+		free(rank);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct found *fd = i < half[0].n ? &half[0].found[i] :
+					 &half[1].found[i - half[0].n];
+
+		order[i] = (struct order){ rank[fd->school], (uint32_t)i, fd->fl.student };
+	}
+	if (n)
+		qsort(order, n, sizeof *order, cmp_order);
+	for (size_t i = 0; i < n; i++) {
+		size_t at = order[i].at;
+
+		f->flagged[i] = at < half[0].n ? half[0].found[at].fl :
+				half[1].found[at - half[0].n].fl;
+	}
+	f->nflagged = n;
+	free(order);
+	free(rank);
+	return true;
+}
+
 enum pv_status pv_fravaer_finish(struct pv_fravaer *f, struct pv_error *err)
 {
-	struct screening half[2] = {
-		{ .f = f, .from = 0, .to = f->nstudents / 2 },
-		{ .f = f, .from = f->nstudents / 2, .to = f->nstudents },
-	};
-	struct pv_fravaer_flagged *all;
+	atomic_size_t next = 0;
+	struct screening half[2] = { { .f = f, .next = &next }, { .f = f, .next = &next } };
 	pthread_t thread;
+	bool ok;
 
 	if (f->finished)
 		return pv_error_set(err, PV_ESOFTWARE, "screening already finished");
 	f->finished = true;
 	f->stats.students = (long long)f->nstudents;
-	if (pthread_create(&thread, NULL, screen_range, &half[1]) == 0) {
-		screen_range(&half[0]);
+	if (f->nstudents > SCREEN_BLOCK && pthread_create(&thread, NULL, screen_blocks, &half[1]) == 0) {
+		screen_blocks(&half[0]);
 		pthread_join(thread, NULL);
-	} else {   /* no thread to be had: one half after the other */
-		screen_range(&half[0]);
-		screen_range(&half[1]);
+	} else {   /* few pupils, or no thread to be had: all in this one */
+		screen_blocks(&half[0]);
 	}
-	all = half[0].oom || half[1].oom ? NULL :
-	      realloc(half[0].flagged, (half[0].n + half[1].n + 1) * sizeof *all);
-	if (!all) {
-		free(half[0].flagged);
-		free(half[1].flagged);
+	ok = !half[0].oom && !half[1].oom && gather(f, half);
+	free(half[0].found);
+	free(half[1].found);
+	if (!ok)
 		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
-	}
-	if (half[1].n)
-		memcpy(all + half[0].n, half[1].flagged, half[1].n * sizeof *all);
-	free(half[1].flagged);
-	f->flagged = all;
-	f->nflagged = half[0].n + half[1].n;
-	if (f->nflagged)
-		qsort(f->flagged, f->nflagged, sizeof *f->flagged, cmp_flagged);
 	return PV_OK;
 }
 

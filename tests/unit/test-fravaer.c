@@ -468,6 +468,54 @@ static void test_scope_and_order(void **state)
 	release(&r);
 }
 
+/* Enough pupils that the criteria run in blocks on two threads: every
+ * third pupil is flagged, whichever thread screened it, and the result
+ * is in school order, then student order (byte order), whatever order
+ * the pupils came in. */
+static void test_many_pupils_in_order(void **state)
+{
+	static const char *const schools[] = { "vik", "Åsen", "botne", "hof", "Berg" };
+	enum { PUPILS = 12000 };
+	size_t cap = (size_t)PUPILS * 3 * 40 + 100, len = 0, want = 0;
+	char *csv = malloc(cap);
+	struct run r;
+
+	(void)state;
+	assert_non_null(csv);
+	len += (size_t)snprintf(csv, cap, HEAD);
+	for (int day = 5; day <= 7; day++) {   /* Monday to Wednesday */
+		for (int k = 0; k < PUPILS; k++) {
+			int who = (k * 7919) % PUPILS;   /* scrambled */
+
+			/* flagged: 3 undocumented dates; others: documented */
+			len += (size_t)snprintf(csv + len, cap - len, "p%d,%s,2026-10-0%d,absent,,%s,\n",
+						who, schools[who % 5], day, who % 3 ? "ja" : "nei");
+		}
+	}
+	assert_true(len < cap);
+	run(&r, "2026-11-23", csv);
+	for (int k = 0; k < PUPILS; k++)
+		want += k % 3 == 0;
+	assert_int_equal(pv_fravaer_flagged_count(r.f), want);
+	for (size_t i = 0; i < want; i++) {
+		const struct pv_fravaer_flagged *fl = pv_fravaer_flagged_at(r.f, i);
+		int who = atoi(fl->student + 1);
+
+		assert_int_equal(who % 3, 0);
+		assert_string_equal(fl->school, schools[who % 5]);
+		assert_true(fl->hits[PV_FRV_UNDOCUMENTED].met);
+		assert_int_equal(fl->hits[PV_FRV_UNDOCUMENTED].num, 3);
+		if (i) {
+			const struct pv_fravaer_flagged *prev = pv_fravaer_flagged_at(r.f, i - 1);
+			int c = strcmp(prev->school, fl->school);
+
+			assert_true(c < 0 || (c == 0 && strcmp(prev->student, fl->student) < 0));
+		}
+	}
+	release(&r);
+	free(csv);
+}
+
 /* Norwegian headers and values, Excel's ';' and BOM, DD.MM.YYYY. */
 static void test_aliases(void **state)
 {
@@ -1008,6 +1056,7 @@ int main(void)
 		cmocka_unit_test(test_lateness_window),
 		cmocka_unit_test(test_leaves),
 		cmocka_unit_test(test_scope_and_order),
+		cmocka_unit_test(test_many_pupils_in_order),
 		cmocka_unit_test(test_aliases),
 		cmocka_unit_test(test_several_files),
 		cmocka_unit_test(test_validation),
