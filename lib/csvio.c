@@ -23,7 +23,9 @@
  * to back in `bytes`, each NUL-terminated: the one copy out of libcsv's
  * buffer, which it reuses for the next field. */
 struct batch {
-	char *bytes;
+	/* each batch in cache lines of its own: the parser fills one while
+	 * the callback's thread empties the next */
+	_Alignas(64) char *bytes;
 	size_t nbytes, bytes_cap;
 	size_t *starts;           /* per field: its offset in bytes */
 	size_t *lengths;
@@ -37,7 +39,7 @@ struct batch {
 
 /* The caller's side: the callback and what it needs. */
 struct consumer {
-	pv_csv_record_fn fn;
+	_Alignas(64) pv_csv_record_fn fn;   /* lines of its own, as struct reader */
 	void *arg;
 	struct pv_error *err;
 	enum pv_status status;
@@ -48,7 +50,10 @@ struct consumer {
 /* The parsing side. Its error stays its own until every record before
  * the one at fault has been given to the callback, which may fail first. */
 struct reader {
-	struct csv_parser parser;
+	/* the parser's thread writes it for every field: in cache lines of
+	 * its own, or the callback's thread, writing its state beside it on
+	 * the stack, costs both a cache miss each time */
+	_Alignas(64) struct csv_parser parser;
 	const char *filename;
 	struct pv_error err;
 	enum pv_status status;
@@ -76,7 +81,7 @@ struct reader {
 #define RING 4
 
 struct pipe {
-	pthread_mutex_t lock;
+	_Alignas(64) pthread_mutex_t lock;
 	pthread_cond_t changed;
 	struct batch ring[RING];
 	size_t filled, taken;     /* batches handed over, given back: ever */
