@@ -1349,6 +1349,129 @@ static bool is_number(const json_t *v)
 	return v && (json_is_integer(v) || num_text(v));
 }
 
+/* ---- rows: what the tabular formats show of a table ---- */
+
+/*
+ * A row is a record, or (pv_out_table_expand) one entry of the record's
+ * map: the record's fields with the map's place taken by the entry's key
+ * (under the entry column), then the entry's fields when it is a map,
+ * else the entry itself under the map's name; a record field wins over an
+ * entry field of the same name. Rows point into the tree: nothing of the
+ * records is copied, which for a large table was most of the work.
+ */
+struct row {
+	const json_t *rec;
+	const char *ekey;         /* the entry's key; NULL: the record itself */
+	const json_t *entry;
+	json_t *ekey_value;       /* owned: ekey as a JSON string */
+};
+
+struct rows {
+	struct row *v;
+	size_t n, cap;
+};
+
+static void rows_release(struct rows *rs)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		json_decref(rs->v[i].ekey_value);
+	free(rs->v);
+	memset(rs, 0, sizeof *rs);
+}
+
+/* Appends r (its ekey_value stolen, also on failure). */
+static bool rows_add(struct rows *rs, struct row r)
+{
+	if (rs->n == rs->cap) {
+		size_t cap = rs->cap ? rs->cap * 2 : 16;
+		struct row *v = realloc(rs->v, cap * sizeof *v);
+
+		if (!v) {
+			json_decref(r.ekey_value);
+			return false;
+		}
+		rs->v = v;
+		rs->cap = cap;
+	}
+	rs->v[rs->n++] = r;
+	return true;
+}
+
+/* The table's rows into rs (release with rows_release); -1 when out of
+ * memory. */
+static int rows_of(const struct table *t, struct rows *rs)
+{
+	memset(rs, 0, sizeof *rs);
+	for (size_t i = 0; i < json_array_size(t->records); i++) {
+		const json_t *rec = json_array_get(t->records, i), *map, *entry;
+		const char *ekey;
+
+		if (!t->expand_key) {
+			if (!rows_add(rs, (struct row){ .rec = rec }))
+				goto oom;
+			continue;
+		}
+		map = json_object_get(rec, t->expand_key);
+		if (!is_map(map))
+			continue;
+		json_object_foreach((json_t *)map, ekey, entry) {
+			struct row r = { rec, ekey, entry, json_string(ekey) };
+
+			if (!r.ekey_value || !rows_add(rs, r))
+				goto oom;
+		}
+	}
+	return 0;
+oom:
+	rows_release(rs);
+	return -1;
+}
+
+static bool key_is(const char *key, size_t len, const char *name)
+{
+	return strlen(name) == len && memcmp(key, name, len) == 0;
+}
+
+/* The row's field key[0..len) (see struct row), NULL when it has none. */
+static const json_t *row_getn(const struct table *t, const struct row *r, const char *key,
+			      size_t len)
+{
+	const json_t *in_rec;
+
+	if (!r->ekey)
+		return json_object_getn(r->rec, key, len);
+	if (key_is(key, len, t->expand_column))
+		return r->ekey_value;
+	if (key_is(key, len, t->expand_key))
+		return is_map(r->entry) ? NULL : r->entry;
+	in_rec = json_object_getn(r->rec, key, len);
+	if (in_rec)
+		return in_rec;
+	return is_map(r->entry) ? json_object_getn(r->entry, key, len) : NULL;
+}
+
+/* The value for column `path` in the row: the field itself, or "a.b"
+ * through the nested map "a". */
+static const json_t *row_lookup(const struct table *t, const struct row *r, const char *path)
+{
+	const json_t *v = row_getn(t, r, path, strlen(path)), *sub;
+	const char *dot;
+
+	if (v)
+		return v;
+	for (dot = strchr(path, '.'); dot; dot = strchr(dot + 1, '.')) {
+		sub = row_getn(t, r, path, (size_t)(dot - path));
+		if (is_map(sub)) {
+			struct row inner = { .rec = sub };
+
+			v = row_lookup(t, &inner, dot + 1);
+			if (v)
+				return v;
+		}
+	}
+	return NULL;
+}
+
 /* ---- table columns ---- */
 
 struct columns {
@@ -1357,36 +1480,81 @@ struct columns {
 	json_t *seen;          /* discovered names, an ordered set */
 };
 
-/* Adds every key path of obj to `seen` in order; maps become "key.sub". */
+static int discover(json_t *seen, const json_t *obj, struct buf *path);
+
+/* Adds the column of one field to `seen`, or of each field inside it
+ * when it is a map ("key.sub"). */
+static int discover_field(json_t *seen, const char *key, const json_t *val, struct buf *path)
+{
+	size_t mark = path->len;
+	int rc = 0;
+
+	if (mark)
+		buf_putc(path, '.');
+	buf_puts(path, key);
+	if (path->oom)
+		return -1;
+	if (is_block(val))
+		rc = discover(seen, val, path);
+	else if (!json_object_get(seen, path->s) &&
+		 json_object_set_new(seen, path->s, json_null()))
+		rc = -1;
+	buf_truncate(path, mark);
+	return rc;
+}
+
+/* Adds every key path of obj to `seen` in order. */
 static int discover(json_t *seen, const json_t *obj, struct buf *path)
 {
 	const char *key;
 	json_t *val;
 
-	json_object_foreach((json_t *)obj, key, val) {
-		size_t mark = path->len;
+	json_object_foreach((json_t *)obj, key, val)
+		if (discover_field(seen, key, val, path))
+			return -1;
+	return 0;
+}
 
-		if (mark)
-			buf_putc(path, '.');
-		buf_puts(path, key);
-		if (path->oom)
+/* The entry's own fields of an expanded row, in their order. */
+static int discover_entry(json_t *seen, const struct table *t, const struct row *r,
+			  struct buf *path)
+{
+	const char *key;
+	json_t *val;
+
+	if (!is_map(r->entry))
+		return discover_field(seen, t->expand_key, r->entry, path);
+	json_object_foreach((json_t *)r->entry, key, val)
+		if (row_getn(t, r, key, strlen(key)) == val &&
+		    discover_field(seen, key, val, path))
 			return -1;
-		if (is_block(val)) {
-			if (discover(seen, val, path))
-				return -1;
-		} else if (!json_object_get(seen, path->s) &&
-			   json_object_set_new(seen, path->s, json_null())) {
+	return 0;
+}
+
+/* The row's columns in the order of its fields (see struct row). */
+static int discover_row(json_t *seen, const struct table *t, const struct row *r,
+			struct buf *path)
+{
+	const char *key;
+	json_t *val;
+
+	if (!r->ekey)
+		return discover(seen, r->rec, path);
+	json_object_foreach((json_t *)r->rec, key, val) {
+		int rc = strcmp(key, t->expand_key) != 0 ?
+			 discover_field(seen, key, row_getn(t, r, key, strlen(key)), path) :
+			 discover_field(seen, t->expand_column, r->ekey_value, path) ||
+			 discover_entry(seen, t, r, path);
+
+		if (rc)
 			return -1;
-		}
-		buf_truncate(path, mark);
 	}
 	return 0;
 }
 
-static int discover_columns(const struct table *t, struct columns *c)
+static int discover_columns(const struct table *t, const struct rows *rs, struct columns *c)
 {
 	struct buf path = { 0 };
-	size_t i;
 	const char *key;
 	json_t *val;
 
@@ -1394,8 +1562,8 @@ static int discover_columns(const struct table *t, struct columns *c)
 	if (!c->seen)
 		return -1;
 	buf_add(&path, "", 0);
-	for (i = 0; i < json_array_size(t->records); i++) {
-		if (discover(c->seen, json_array_get(t->records, i), &path)) {
+	for (size_t i = 0; i < rs->n; i++) {
+		if (discover_row(c->seen, t, &rs->v[i], &path)) {
 			buf_free(&path);
 			return -1;
 		}
@@ -1409,11 +1577,12 @@ static int discover_columns(const struct table *t, struct columns *c)
 	return 0;
 }
 
-static int columns_get(const struct table *t, struct columns *c)
+/* The declared columns, else those the rows have. */
+static int columns_get(const struct table *t, const struct rows *rs, struct columns *c)
 {
 	memset(c, 0, sizeof *c);
 	if (!t->columns)
-		return discover_columns(t, c);
+		return discover_columns(t, rs, c);
 	c->names = (const char **)t->columns;
 	while (c->names[c->n])
 		c->n++;
@@ -1425,103 +1594,6 @@ static void columns_release(const struct table *t, struct columns *c)
 	if (!t->columns)
 		free(c->names);
 	json_decref(c->seen);
-}
-
-/* The value for column `path` in obj: the key itself, or "a.b" through
- * the nested map "a". */
-static const json_t *lookup(const json_t *obj, const char *path)
-{
-	const json_t *v = json_object_get(obj, path), *sub;
-	const char *dot;
-
-	if (v)
-		return v;
-	for (dot = strchr(path, '.'); dot; dot = strchr(dot + 1, '.')) {
-		sub = json_object_getn(obj, path, (size_t)(dot - path));
-		if (is_map(sub)) {
-			v = lookup(sub, dot + 1);
-			if (v)
-				return v;
-		}
-	}
-	return NULL;
-}
-
-/* ---- expanded tables (pv_out_table_expand) ---- */
-
-/* The fields of rec with `key` replaced in place by the entry: its key
- * under `column`, then its fields (a map) or itself under `key`. */
-static json_t *expand_row(const struct table *t, const json_t *rec, const char *ekey,
-			  json_t *entry)
-{
-	json_t *row = json_object(), *val, *fval;
-	const char *k, *fk;
-	bool ok = row != NULL;
-
-	json_object_foreach((json_t *)rec, k, val) {
-		if (!ok)
-			break;
-		if (strcmp(k, t->expand_key) != 0) {
-			if (!json_object_get(row, k))
-				ok = !json_object_set(row, k, val);
-			continue;
-		}
-		ok = !json_object_set_new(row, t->expand_column, json_string(ekey));
-		if (ok && !is_map(entry)) {
-			ok = !json_object_set(row, k, entry);
-			continue;
-		}
-		json_object_foreach(entry, fk, fval)
-			if (ok && !json_object_get(rec, fk) && !json_object_get(row, fk))
-				ok = !json_object_set(row, fk, fval);
-	}
-	if (!ok) {
-		json_decref(row);
-		return NULL;
-	}
-	return row;
-}
-
-/* The records as rows, one per map entry; NULL when out of memory. */
-static json_t *expand_records(const struct table *t)
-{
-	json_t *rows = json_array(), *map, *entry;
-	const char *ekey;
-	size_t i;
-
-	for (i = 0; rows && i < json_array_size(t->records); i++) {
-		const json_t *rec = json_array_get(t->records, i);
-
-		map = json_object_get(rec, t->expand_key);
-		if (!is_map(map))
-			continue;
-		json_object_foreach(map, ekey, entry) {
-			json_t *row = expand_row(t, rec, ekey, entry);
-
-			if (!row || json_array_append_new(rows, row)) {
-				json_decref(rows);
-				return NULL;
-			}
-		}
-	}
-	return rows;
-}
-
-/* The table as the tabular formats show it: itself, or a copy whose
- * records are the expanded rows (release with view_release). */
-static int table_view(const struct table *t, struct table *view)
-{
-	*view = *t;
-	if (!t->expand_key)
-		return 0;
-	view->records = expand_records(t);
-	return view->records ? 0 : -1;
-}
-
-static void view_release(const struct table *t, struct table *view)
-{
-	if (t->expand_key)
-		json_decref(view->records);
 }
 
 /* ---- CSV ---- */
@@ -1658,13 +1730,13 @@ static void csv_document(const struct pv_out *out, struct buf *b)
 	buf_free(&path);
 }
 
-static void csv_rows(const struct pv_out *out, const struct table *t, bool header,
-		     struct buf *b)
+static void csv_rows(const struct pv_out *out, const struct table *t, const struct rows *rs,
+		     bool header, struct buf *b)
 {
 	struct columns c;
 	size_t i, r;
 
-	if (columns_get(t, &c)) {
+	if (columns_get(t, rs, &c)) {
 		columns_release(t, &c);
 		b->oom = true;
 		return;
@@ -1676,13 +1748,11 @@ static void csv_rows(const struct pv_out *out, const struct table *t, bool heade
 	}
 	if (header && c.n)
 		buf_puts(b, "\r\n");
-	for (r = 0; c.n && r < json_array_size(t->records); r++) {
-		const json_t *rec = json_array_get(t->records, r);
-
+	for (r = 0; c.n && r < rs->n; r++) {
 		for (i = 0; i < c.n; i++) {
 			if (i)
 				buf_putc(b, out->sep);
-			csv_cell(b, lookup(rec, c.names[i]), out->sep);
+			csv_cell(b, row_lookup(t, &rs->v[r], c.names[i]), out->sep);
 		}
 		buf_puts(b, "\r\n");
 	}
@@ -1693,14 +1763,14 @@ static void csv_rows(const struct pv_out *out, const struct table *t, bool heade
 static void csv_table(const struct pv_out *out, const struct table *t, bool header,
 		      struct buf *b)
 {
-	struct table view;
+	struct rows rs;
 
-	if (table_view(t, &view)) {
+	if (rows_of(t, &rs)) {
 		b->oom = true;
 		return;
 	}
-	csv_rows(out, &view, header, b);
-	view_release(t, &view);
+	csv_rows(out, t, &rs, header, b);
+	rows_release(&rs);
 }
 
 static void render_csv(const struct pv_out *out, struct buf *b)
@@ -1829,7 +1899,8 @@ static int grid_header(struct grid *g, const struct columns *c)
 
 /* Fills the cells; a column is right-aligned when it holds a number and
  * nothing but numbers and empty values. */
-static int grid_fill(struct grid *g, const struct table *t, const struct columns *c)
+static int grid_fill(struct grid *g, const struct table *t, const struct rows *rs,
+		     const struct columns *c)
 {
 	size_t r, i, n;
 	bool *text_seen = calloc(g->cols ? g->cols : 1, sizeof *text_seen);
@@ -1839,10 +1910,8 @@ static int grid_fill(struct grid *g, const struct table *t, const struct columns
 		return -1;
 	}
 	for (r = 0; r < g->rows; r++) {
-		const json_t *rec = json_array_get(t->records, r);
-
 		for (i = 0; i < g->cols; i++) {
-			const json_t *v = lookup(rec, c->names[i]);
+			const json_t *v = row_lookup(t, &rs->v[r], c->names[i]);
 
 			n = (r + 1) * g->cols + i;
 			g->cells[n] = cell_string(v, text_style(), true);
@@ -1862,17 +1931,18 @@ static int grid_fill(struct grid *g, const struct table *t, const struct columns
 	return 0;
 }
 
-static int grid_build(struct grid *g, const struct table *t, const struct columns *c)
+static int grid_build(struct grid *g, const struct table *t, const struct rows *rs,
+		      const struct columns *c)
 {
 	size_t i, n;
 
 	memset(g, 0, sizeof *g);
-	g->rows = json_array_size(t->records);
+	g->rows = rs->n;
 	g->cols = c->n;
 	g->cells = calloc((g->rows + 1) * g->cols, sizeof *g->cells);
 	g->width = calloc(g->cols, sizeof *g->width);
 	g->right = calloc(g->cols, sizeof *g->right);
-	if (!g->cells || !g->width || !g->right || grid_fill(g, t, c))
+	if (!g->cells || !g->width || !g->right || grid_fill(g, t, rs, c))
 		return -1;
 	for (n = 0; n < (g->rows + 1) * g->cols; n++) {
 		size_t w = display_width(g->cells[n]);
@@ -1903,7 +1973,8 @@ static void grid_line(const struct grid *g, size_t row, struct buf *b)
 	buf_rtrim(b, start);
 }
 
-static void text_rows(const struct pv_out *out, const struct table *t, struct buf *b)
+static void text_rows(const struct pv_out *out, const struct table *t, const struct rows *rs,
+		      struct buf *b)
 {
 	struct columns c;
 	struct grid g;
@@ -1911,16 +1982,16 @@ static void text_rows(const struct pv_out *out, const struct table *t, struct bu
 
 	memset(&g, 0, sizeof g);
 	put_label(b, t->name);
-	if (!json_array_size(t->records)) {
+	if (!rs->n) {
 		buf_puts(b, ": ");
 		buf_puts(b, _("(none)"));
 		buf_putc(b, '\n');
 		return;
 	}
 	buf_puts(b, ":\n");
-	if (columns_get(t, &c)) {
+	if (columns_get(t, rs, &c)) {
 		b->oom = true;
-	} else if (c.n && grid_build(&g, t, &c)) {
+	} else if (c.n && grid_build(&g, t, rs, &c)) {
 		b->oom = true;
 	} else if (c.n) {
 		if (out->color)
@@ -1940,14 +2011,14 @@ static void text_rows(const struct pv_out *out, const struct table *t, struct bu
 
 static void text_table(const struct pv_out *out, const struct table *t, struct buf *b)
 {
-	struct table view;
+	struct rows rs;
 
-	if (table_view(t, &view)) {
+	if (rows_of(t, &rs)) {
 		b->oom = true;
 		return;
 	}
-	text_rows(out, &view, b);
-	view_release(t, &view);
+	text_rows(out, t, &rs, b);
+	rows_release(&rs);
 }
 
 /* The document's top-level fields other than the schema and tables. */
