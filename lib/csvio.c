@@ -8,6 +8,8 @@
 
 #include "patvers/csvio.h"
 
+#include "bytes-internal.h"
+
 /* Bounds that keep memory small whatever a file contains. */
 #define MAX_FIELD_BYTES (64 * 1024)
 #define MAX_FIELDS 4096
@@ -407,7 +409,7 @@ static void on_field(void *data, size_t len, void *arg)
 		fail_oom(r);
 		return;
 	}
-	memcpy(b->bytes + b->nbytes, data, len);
+	pv_bytes_copy(b->bytes + b->nbytes, data, len);
 	b->bytes[b->nbytes + len] = '\0';
 	b->starts[b->nfields] = b->nbytes;
 	b->lengths[b->nfields++] = len;

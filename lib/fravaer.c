@@ -15,6 +15,8 @@
 #include "patvers/fravaer.h"
 #include "patvers/i18n.h"
 
+#include "bytes-internal.h"
+
 /*
  * Memory: nothing of a row is kept once it is folded into its pupil, so
  * the size follows the pupils, never the rows. A pupil is a 40-byte
@@ -346,22 +348,6 @@ static int days_class(uint16_t cap)
 	return cls;
 }
 
-static uint64_t load64(const char *s)
-{
-	uint64_t v;
-
-	memcpy(&v, s, sizeof v);
-	return v;
-}
-
-static uint64_t load32(const char *s)
-{
-	uint32_t v;
-
-	memcpy(&v, s, sizeof v);
-	return v;
-}
-
 static uint64_t mix(uint64_t h, uint64_t w)
 {
 	h = (h ^ w) * 0xff51afd7ed558ccdull;
@@ -378,11 +364,11 @@ static uint32_t hash_bytes(const char *s, size_t len, uint64_t seed)
 	size_t i = 0;
 
 	for (; i + 8 < len; i += 8)
-		h = mix(h, load64(s + i));
+		h = mix(h, pv_load64(s + i));
 	if (len >= 8)
-		h = mix(h, load64(s + len - 8));
+		h = mix(h, pv_load64(s + len - 8));
 	else if (len >= 4)
-		h = mix(h, load32(s) | load32(s + len - 4) << 32);
+		h = mix(h, pv_load32(s) | (uint64_t)pv_load32(s + len - 4) << 32);
 	else if (len)
 		h = mix(h, (uint64_t)(unsigned char)s[0] << 16 |
 			   (uint64_t)(unsigned char)s[len / 2] << 8 | (unsigned char)s[len - 1]);
@@ -521,7 +507,7 @@ static bool slot_is(const struct pv_fravaer *f, const struct school_slot *sl, ui
 	if (sl->hash != h)
 		return false;
 	if (sl->len != SLOT_LONG)
-		return sl->len == len && memcmp(sl->name, name, len) == 0;
+		return sl->len == len && pv_bytes_equal(sl->name, name, len);
 	s = &f->schools[sl->index - 1];
 	return s->len == len && memcmp(school_name(s), name, len) == 0;
 }
@@ -605,20 +591,10 @@ static uint32_t student_hash(const struct pv_fravaer *f, size_t i)
 	return f->students[i].hash;
 }
 
-/* a[0..len) == b[0..len): ids are short, and a call to memcmp cost more
- * than the comparison (overlapping loads, never past the end) */
-static bool same_bytes(const char *a, const char *b, size_t len)
-{
-	if (len >= 8 && len <= 16)
-		return load64(a) == load64(b) && load64(a + len - 8) == load64(b + len - 8);
-	if (len >= 4 && len < 8)
-		return load32(a) == load32(b) && load32(a + len - 4) == load32(b + len - 4);
-	return memcmp(a, b, len) == 0;
-}
-
 static bool student_is(const struct student *st, size_t school, const char *id, size_t len)
 {
-	return st->school == school && st->len == len && same_bytes(student_id(st), id, len);
+	return st->school == school && st->len == len &&
+	       pv_bytes_equal(student_id(st), id, len);
 }
 
 static uint32_t student_key(size_t school, const char *id, size_t len)
@@ -658,7 +634,7 @@ static struct student *student_find(struct pv_fravaer *f, uint32_t h, size_t sch
 	memset(st, 0, sizeof *st);
 	st->len = (uint32_t)len;
 	if (len < INLINE_ID) {
-		memcpy(st->id.in, id, len);
+		pv_bytes_copy(st->id.in, id, len);
 	} else {
 		st->id.out = arena_copy(f, id, len);
 		if (!st->id.out)
@@ -969,7 +945,8 @@ static enum pv_status stage(struct pv_fravaer *f, struct pending *p, struct pv_e
 		if (st != PV_OK)
 			return st;
 	}
-	memcpy(f->batch_ids + f->batch_used, p->id, p->len + 1);
+	pv_bytes_copy(f->batch_ids + f->batch_used, p->id, p->len);
+	f->batch_ids[f->batch_used + p->len] = '\0';
 	p->id = f->batch_ids + f->batch_used;
 	f->batch_used += p->len + 1;
 	if (f->nslots)
