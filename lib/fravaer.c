@@ -21,14 +21,14 @@
  * Memory: nothing of a row is kept once it is folded into its pupil, so
  * the size follows the pupils, never the rows. A pupil is a 40-byte
  * record plus 16–32 bytes of hash table (at most half full); each school
- * day with a registration for that pupil is one 8-byte `struct day` in a
+ * day with a registration for that pupil is one 6-byte `struct day` in a
  * sorted array with up to 2× room to grow, and any number of rows on one
- * date fold into it. So memory is about 100 B per pupil + at most 16 B
+ * date fold into it. So memory is about 100 B per pupil + at most 12 B
  * per (pupil, school day) with a registration:
  *
- *   bound per pupil, whole year: 100 B + 190 school days × 16 B ≈ 3.1 KB
- *   national, 640 000 pupils:     ≤ 2 GB even if all were absent daily
- *   10 M rows (≤ 10 M such days): ≤ 64 MB + 160 MB = 224 MB (216 MB measured)
+ *   bound per pupil, whole year: 100 B + 190 school days × 12 B ≈ 2.4 KB
+ *   national, 640 000 pupils:     ≤ 1.6 GB even if all were absent daily
+ *   10 M rows (≤ 10 M such days): ≤ 64 MB + 120 MB = 184 MB
  *
  * A dense array per pupil (a slot for every day of the year, as small as
  * 4 bytes) would cost 760 B–1.5 KB per pupil from the first row: 0.5–1 GB
@@ -42,12 +42,31 @@
 /* The days of a school year: 1 August .. 31 July (366 in a leap year). */
 #define YEAR_DAYS 366
 
+/* 6 bytes, not 8: at national scale the day arrays are most of the
+ * memory, and every page of it costs a page fault the first time. */
 struct day {
 	uint16_t day;     /* days since 1 August */
-	uint16_t flags;
-	uint16_t all;     /* minutes of every row, capped at day_minutes */
+	uint16_t mark;    /* the DAY_* flags << DAY_FLAG_SHIFT | minutes of every
+			   * row, capped at day_minutes (at most 1440: 11 bits) */
 	uint16_t other;   /* minutes of rows not for known illness, capped */
 };
+
+#define DAY_FLAG_SHIFT 11
+#define DAY_MINUTES_MASK ((1u << DAY_FLAG_SHIFT) - 1)
+#define MAX_DAY_MINUTES 1440   /* the rules' range of fravaer.day_minutes */
+_Static_assert(MAX_DAY_MINUTES <= DAY_MINUTES_MASK, "a day's minutes fit in struct day");
+_Static_assert((DAY_UNDOC | DAY_LATE | DAY_LEFT) << DAY_FLAG_SHIFT <= UINT16_MAX,
+	       "the flags fit in struct day");
+
+static unsigned day_flags(const struct day *d)
+{
+	return d->mark >> DAY_FLAG_SHIFT;
+}
+
+static unsigned day_all(const struct day *d)
+{
+	return d->mark & DAY_MINUTES_MASK;
+}
 
 /* Ids are short in practice: kept in the record, the lookup touches one
  * cache line less per row (in the arena when longer). */
@@ -891,10 +910,10 @@ static enum pv_status apply(struct pv_fravaer *f, const struct pending *p,
 	d = student_day(f, st, p->day);
 	if (!d)
 		return pv_error_set(err, PV_ESOFTWARE, "out of memory");
-	d->all = add_capped(d->all, p->minutes, f->p.day_minutes);
+	d->mark = (uint16_t)((day_flags(d) | p->flags) << DAY_FLAG_SHIFT |
+			     add_capped((uint16_t)day_all(d), p->minutes, f->p.day_minutes));
 	if (!p->illness)
 		d->other = add_capped(d->other, p->minutes, f->p.day_minutes);
-	d->flags |= p->flags;
 	return PV_OK;
 }
 
@@ -1083,7 +1102,7 @@ static void count_dates(const struct pv_fravaer *f, const struct student *st,
 	pv_date first = 0;
 
 	for (size_t i = 0; i < st->n; i++) {
-		if (!(st->days[i].flags & flag))
+		if (!(day_flags(&st->days[i]) & flag))
 			continue;
 		if (++count == threshold)
 			first = f->first + st->days[i].day;
@@ -1101,7 +1120,7 @@ static void high_absence(const struct pv_fravaer *f, const struct student *st,
 	for (size_t i = 0; i < st->n; i++) {
 		long long before = sum;
 
-		sum += st->days[i].all;
+		sum += day_all(&st->days[i]);
 		if (before < need && sum >= need)
 			first = f->first + st->days[i].day;
 	}
@@ -1119,11 +1138,11 @@ static void lateness(const struct pv_fravaer *f, const struct student *st,
 	bool met = false;
 
 	for (size_t i = 0; i < st->n; i++) {
-		if (!(st->days[i].flags & DAY_LATE))
+		if (!(day_flags(&st->days[i]) & DAY_LATE))
 			continue;
 		count++;
 		while (st->days[i].day - st->days[lo].day >= window) {
-			if (st->days[lo].flags & DAY_LATE)
+			if (day_flags(&st->days[lo]) & DAY_LATE)
 				count--;
 			lo++;
 		}
@@ -1411,7 +1430,7 @@ enum pv_status pv_fravaer_finish(struct pv_fravaer *f, struct pv_error *err)
 
 static bool params_valid(const struct pv_fravaer_params *p)
 {
-	return p->day_minutes >= 1 && p->day_minutes <= 1440 &&
+	return p->day_minutes >= 1 && p->day_minutes <= MAX_DAY_MINUTES &&
 	       p->undocumented_dates >= 1 && p->high_absence_days >= 1 &&
 	       p->high_absence_days <= YEAR_DAYS && p->lateness_dates >= 1 &&
 	       p->lateness_window_days >= 1 && p->lateness_window_days <= YEAR_DAYS &&
