@@ -170,6 +170,9 @@ static bool chunk_clean(const unsigned char *s, size_t len)
 			return false;
 		if (s[i] < 0x80) {
 			i++;
+		} else if (s[i] >= 0xc2 && s[i] <= 0xdf && i + 1 < len &&
+			   (s[i + 1] & 0xc0) == 0x80) {
+			i += 2;   /* æ, ø, å: the letters that bring most chunks here */
 		} else {
 			size_t n = utf8_seq(s + i, len - i);
 
