@@ -1169,13 +1169,17 @@ static void share(const struct pv_fravaer *f, const struct student *st,
 {
 	const struct pv_fravaer_params *p = &f->p;
 	long long most = 0, a = 0, best_a = 0, best_s = 1;
+	/* A window with less absence than this can neither meet the rule
+	 * (it needs window_min_school_days) nor hold the highest share of a
+	 * pupil who meets it (its share is under window_percent). */
+	long long least = (long long)p->window_percent * p->window_min_school_days *
+			  p->day_minutes;
 	int end, k;
 	size_t in = 0, out = 0;
 	pv_date first = 0;
 	bool met = false;
 
-	/* the most absence in any window: even in one of the fewest school
-	 * days allowed, too little falls short, and most pupils stop here */
+	/* the most absence in any window: most pupils stop here */
 	for (size_t i = 0; i < st->n; i++) {
 		a += st->days[i].other;
 		for (; st->days[i].day - st->days[out].day >= p->window_days; out++)
@@ -1183,8 +1187,7 @@ static void share(const struct pv_fravaer *f, const struct student *st,
 		if (a > most)
 			most = a;
 	}
-	if (most * 100 < (long long)p->window_percent * p->window_min_school_days *
-			  p->day_minutes)
+	if (most * 100 < least)
 		return;
 	a = 0;
 	out = 0;
@@ -1202,7 +1205,7 @@ static void share(const struct pv_fravaer *f, const struct student *st,
 			a += st->days[in].other;
 		for (; out < in && st->days[out].day < lo; out++)
 			a -= st->days[out].other;
-		if (a == 0) {   /* nothing in the window until the next registration */
+		if (a * 100 < least) {   /* so until the next registration */
 			if (in == st->n)
 				break;
 			k = sc->before[st->days[in].day] - 1;
