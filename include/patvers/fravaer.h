@@ -137,8 +137,8 @@ enum pv_status pv_fravaer_read_buffer(struct pv_fravaer *f, const char *data, si
 /*
  * Applies the criteria to everything read and sorts the flagged pupils
  * by school, then student id (byte order). Call once, after the reads.
- * Half the pupils are screened in a second thread; the result does not
- * depend on it.
+ * With more than a few thousand pupils, two threads screen them in
+ * blocks; the result does not depend on which thread screened whom.
  */
 enum pv_status pv_fravaer_finish(struct pv_fravaer *f, struct pv_error *err);
 
