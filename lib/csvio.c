@@ -156,10 +156,12 @@ static bool chunk_clean(const unsigned char *s, size_t len)
 			uint64_t v, special;
 
 			memcpy(&v, s + i, sizeof v);
-			/* high bit set, or a zero byte in v or in v ^ quotes
-			 * (the classic has-zero-byte test, exact for a byte < 0x80) */
-			special = (v | ((v - ONES) & ~v) | (((v ^ quotes) - ONES) & ~(v ^ quotes))) &
-				  HIGHS;
+			/* a byte with the high bit set, or a zero byte in v or
+			 * in v ^ quotes: the has-zero-byte test can also flag a
+			 * byte above a true zero, never below, so the lowest
+			 * flagged byte is a real one */
+			special = (v | ((v - ONES) & ~v) |
+				   (((v ^ quotes) - ONES) & ~(v ^ quotes))) & HIGHS;
 			if (!special) {
 				i += 8;
 				continue;

@@ -169,7 +169,7 @@ struct input {
 	int index[C_COUNT];
 	/* the date of the row before: exports come in date order, so most
 	 * rows repeat it and need no parsing */
-	char last_date[11];
+	char last_date[10];
 	pv_date last_date_value;
 };
 
@@ -1276,10 +1276,10 @@ struct screening {
 /* Asks for every cache line of the pupil's day array. */
 static void prefetch_days(const struct student *st)
 {
-	const char *from = (const char *)st->days, *to = (const char *)(st->days + st->n);
+	const char *from = (const char *)st->days;
 
-	for (; from < to; from += 64)
-		__builtin_prefetch(from);
+	for (size_t k = 0; k < st->n * sizeof *st->days; k += 64)
+		__builtin_prefetch(from + k);
 }
 
 static bool screen_one(struct screening *s, size_t i)
@@ -1433,7 +1433,8 @@ enum pv_status pv_fravaer_finish(struct pv_fravaer *f, struct pv_error *err)
 		return pv_error_set(err, PV_ESOFTWARE, "screening already finished");
 	f->finished = true;
 	f->stats.students = (long long)f->nstudents;
-	if (f->nstudents > SCREEN_BLOCK && pthread_create(&thread, NULL, screen_blocks, &half[1]) == 0) {
+	if (f->nstudents > SCREEN_BLOCK &&
+	    pthread_create(&thread, NULL, screen_blocks, &half[1]) == 0) {
 		screen_blocks(&half[0]);
 		pthread_join(thread, NULL);
 	} else {   /* few pupils, or no thread to be had: all in this one */
