@@ -9,6 +9,7 @@
 #include "patvers/csvio.h"
 
 #include "bytes-internal.h"
+#include "utf8-internal.h"
 
 /* Bounds that keep memory small whatever a file contains. */
 #define MAX_FIELD_BYTES (64 * 1024)
@@ -107,41 +108,6 @@ static bool plain_word(const unsigned char *s)
 	return !(v & HIGHS) && !((v - 0x20 * ONES) & ~v & HIGHS);
 }
 
-/* The length of the strict UTF-8 sequence at s (n bytes left; no overlong
- * forms, no surrogates, nothing above U+10FFFF), 0 when there is none. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len;
-	unsigned int cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t k = 1; k < len; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[k] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 /* True when s[0..len) holds no NUL, no quote and nothing but whole,
  * strict UTF-8 sequences: then no field of it needs a check of its own,
  * and none holds a line break (only a quoted field can). A word at a
@@ -176,7 +142,7 @@ static bool chunk_clean(const unsigned char *s, size_t len)
 			   (s[i + 1] & 0xc0) == 0x80) {
 			i += 2;   /* æ, ø, å: the letters that bring most chunks here */
 		} else {
-			size_t n = utf8_seq(s + i, len - i);
+			size_t n = pv_utf8_seq(s + i, len - i);
 
 			if (!n)
 				return false;
@@ -366,7 +332,7 @@ static const char *field_problem(const unsigned char *s, size_t len, long *break
 	/* the rest in one pass (a NUL is reported before bad UTF-8); a bad
 	 * byte is passed one at a time, so every NUL and LF is seen */
 	while (i < len) {
-		size_t n = utf8_seq(s + i, len - i);
+		size_t n = pv_utf8_seq(s + i, len - i);
 
 		if (!n)
 			bad = true;

@@ -12,6 +12,8 @@
 #include "patvers/meetinglog.h"
 #include "patvers/planedit.h"
 
+#include "utf8-internal.h"
+
 #define THEME_MAX 200
 #define WHAT_MAX 500
 #define EXPERIENCE_MAX 20000
@@ -452,35 +454,15 @@ enum pv_status pv_log_parse_action(struct pv_meeting_log *log, const char *text,
 static bool utf8_valid(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
 
-	while (*p) {
-		size_t n;
-		unsigned cp;
+	while (n) {
+		size_t len = pv_utf8_seq(p, n);
 
-		if (*p < 0x80) {
-			p++;
-			continue;
-		} else if ((*p & 0xe0) == 0xc0) {
-			n = 1;
-			cp = *p & 0x1f;
-		} else if ((*p & 0xf0) == 0xe0) {
-			n = 2;
-			cp = *p & 0x0f;
-		} else if ((*p & 0xf8) == 0xf0) {
-			n = 3;
-			cp = *p & 0x07;
-		} else {
+		if (!len)
 			return false;
-		}
-		for (size_t i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		p += n + 1;
+		p += len;
+		n -= len;
 	}
 	return true;
 }

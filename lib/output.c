@@ -12,6 +12,8 @@
 #include "patvers/i18n.h"
 #include "patvers/output.h"
 
+#include "utf8-internal.h"
+
 /* Deeper nesting than this is a bug in the caller, not data. */
 #define MAX_DEPTH 64
 /* A double carries no more digits than this; more would print noise. */
@@ -100,51 +102,6 @@ static void buf_free(struct buf *b)
 
 /* ---- UTF-8 ---- */
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 when invalid
- * (overlong forms, surrogates and code points past U+10FFFF included). */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-	size_t len, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		if (c == 0xE0)
-			lo = 0xA0;
-		if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		if (c == 0xF4)
-			hi = 0x8F;
-	} else {
-		return 0;
-	}
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	return len;
-}
-
-static unsigned long utf8_decode(const unsigned char *s, size_t len)
-{
-	static const unsigned char lead_mask[] = { 0, 0x7F, 0x1F, 0x0F, 0x07 };
-	unsigned long cp = s[0] & lead_mask[len];
-	size_t i;
-
-	for (i = 1; i < len; i++)
-		cp = cp << 6 | (s[i] & 0x3F);
-	return cp;
-}
-
 /*
  * A copy of s in which every byte that is not valid UTF-8 becomes U+FFFD:
  * one stray Latin-1 byte from an input file must not make jansson refuse
@@ -158,7 +115,7 @@ static char *utf8_clean(const char *s)
 
 	buf_add(&b, "", 0);
 	while (n) {
-		size_t len = utf8_len(p, n);
+		size_t len = pv_utf8_seq(p, n);
 
 		if (len)
 			buf_add(&b, (const char *)p, len);
@@ -185,7 +142,7 @@ static const char *utf8_valid_or_clean(const char *s, char **copy)
 
 	*copy = NULL;
 	while (n) {
-		size_t len = utf8_len(p, n);
+		size_t len = pv_utf8_seq(p, n);
 
 		if (!len)
 			return *copy = utf8_clean(s);
@@ -211,11 +168,11 @@ static size_t display_width(const char *s)
 	size_t n = strlen(s), w = 0;
 
 	while (n) {
-		size_t len = utf8_len(p, n);
+		size_t len = pv_utf8_seq(p, n);
 
 		if (!len)
 			len = 1;
-		if (len == 1 || !zero_width(utf8_decode(p, len)))
+		if (len == 1 || !zero_width(pv_utf8_decode(p, len)))
 			w++;
 		p += len;
 		n -= len;

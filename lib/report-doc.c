@@ -6,6 +6,7 @@
 
 #include "patvers/i18n.h"
 #include "report-internal.h"
+#include "utf8-internal.h"
 
 /*
  * The documents are in the language of the messages (LANG, see
@@ -530,41 +531,13 @@ enum pv_status pv_report_markdown(const struct pv_report *r, char **text,
 /* ---- XHTML ---- */
 
 /* The next code point of valid UTF-8 at s (its length in *len), or -1
- * for an invalid byte (length 1). */
+ * for an invalid byte (length 1). s is NUL-terminated. */
 static long utf8_next(const unsigned char *s, size_t *len)
 {
-	unsigned long cp;
-	size_t n;
+	size_t n = pv_utf8_seq(s, strnlen((const char *)s, 4));
 
-	if (s[0] < 0x80) {
-		*len = 1;
-		return s[0];
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		n = 2;
-		cp = s[0] & 0x1F;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		n = 3;
-		cp = s[0] & 0x0F;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else {
-		*len = 1;
-		return -1;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80) {
-			*len = 1;
-			return -1;
-		}
-		cp = cp << 6 | (s[i] & 0x3F);
-	}
-	*len = n;
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF))
-		return -1;
-	return (long)cp;
+	*len = n ? n : 1;
+	return n ? (long)pv_utf8_decode(s, n) : -1;
 }
 
 /* Text as XML character data or attribute value: markup escaped, bytes

@@ -530,6 +530,10 @@ static void test_refusals(void **state)
 		{ "substitute", "knut:marit", "'marit' led the meeting" },
 		{ "case", "consent:kari:rus", "has no digit" },
 		{ "case", "consent:HOF-1:rus", "no consent with reference 'HOF-1'" },
+		/* free text is strict UTF-8: Windows-1252, an overlong '/', a surrogate */
+		{ "experience", "Kjeld\xe5s skole", "experience: not valid UTF-8 text" },
+		{ "experience", "a\xc0\xaf" "b", "experience: not valid UTF-8 text" },
+		{ "experience", "a\xed\xa0\x80" "b", "experience: not valid UTF-8 text" },
 	};
 	struct fixture *f = *state;
 	struct pv_error err;
