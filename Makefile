@@ -75,7 +75,7 @@ $(BIN): $(CMD_OBJ) $(LIBA)
 $(O)/tests/%: tests/unit/%.c $(LIBA) tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIBA) \
+	@$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Itests/unit -DPV_SOURCE_DIR='"$(CURDIR)"' -o $@ $< $(LIBA) \
 		$(PKG_LIBS) $(shell pkg-config --libs cmocka) $(ALL_LDFLAGS)
 
 $(O)/fuzz/%: tests/fuzz/%.c $(LIBA) $(wildcard tests/fuzz/*.h)

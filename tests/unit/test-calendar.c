@@ -67,14 +67,18 @@ static int teardown(void **state)
 }
 
 /* Reads a file of the source tree (the tests run from its top). */
+/* A file of the source tree by its path there, from any directory. */
 static char *slurp(const char *path, size_t *len)
 {
-	FILE *fp = fopen(path, "rb");
+	char full[4096];
+	FILE *fp;
 	char *buf;
 	long n;
 
+	snprintf(full, sizeof full, "%s/%s", PV_SOURCE_DIR, path);
+	fp = fopen(full, "rb");
 	if (!fp)
-		fail_msg("cannot open '%s' (run the tests from the source tree)", path);
+		fail_msg("cannot open '%s'", full);
 	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
 	n = ftell(fp);
 	rewind(fp);
